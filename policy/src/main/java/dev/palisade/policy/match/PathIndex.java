@@ -5,7 +5,6 @@ import dev.palisade.policy.compile.ResourceKind;
 import dev.palisade.policy.glob.GlobSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** The rules of one path class (process or file), indexed for lookups that cost the same whatever their number. */
 final class PathIndex {
@@ -23,12 +22,12 @@ final class PathIndex {
         if (pats.isEmpty()) {
             patterns = null;
         } else {
-            Map<String, RuleBucket> byGlob = RuleBucket.group(pats, CompiledRule::resource);
-            List<String> globs = new ArrayList<>(byGlob.keySet());
+            List<String> globs = pats.stream().map(CompiledRule::resource).distinct().toList();
             patterns = new GlobSet<>(globs, matched -> {
-                List<CompiledRule> merged = new ArrayList<>();
-                for (int i : matched) merged.addAll(List.of(byGlob.get(globs.get(i)).anySource));
-                return RuleBucket.sorted(merged);
+                // Rules of every glob that matched, in rule-set order, so ties break as on any other key.
+                java.util.Set<String> hit = new java.util.HashSet<>();
+                for (int i : matched) hit.add(globs.get(i));
+                return RuleBucket.sorted(pats.stream().filter(r -> hit.contains(r.resource())).toList());
             });
         }
     }

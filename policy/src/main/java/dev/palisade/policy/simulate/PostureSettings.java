@@ -13,6 +13,13 @@ public record PostureSettings(Posture global, Map<String, Posture> namespaces, P
         return new PostureSettings(p, Map.of(), p);
     }
 
+    /** A copy where {@code namespace} has its own posture (as if annotated). */
+    public PostureSettings withNamespace(String namespace, Posture p) {
+        Map<String, Posture> m = new java.util.HashMap<>(namespaces);
+        m.put(namespace, p);
+        return new PostureSettings(global, m, host);
+    }
+
     public Posture forNamespace(String namespace) {
         return namespaces.getOrDefault(namespace, global);
     }
