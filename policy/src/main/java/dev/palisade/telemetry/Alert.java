@@ -89,6 +89,11 @@ public record Alert(
         return s == null ? "" : s;
     }
 
+    /** {@code Block: /usr/sbin/chroot}-style short form of the action, for messages. */
+    public String actionText() {
+        return action;
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -154,7 +154,8 @@ public final class RuleSetCompiler {
                       RuleAction action, boolean readOnly, boolean ownerOnly, boolean tty, Set<String> args,
                       RuleOrigin o) {
         Verdict v = Verdict.ofRule(action, o, scope);
-        Verdict violation = Verdict.defaultPosture(RuleAction.BLOCK, scope, o.dryRun());
+        Verdict violation = Verdict.defaultPosture(RuleAction.BLOCK, scope, o.dryRun(),
+                o.reference() + (ownerOnly ? " (ownerOnly)" : "") + (readOnly ? " (readOnly)" : ""));
         rules.add(new CompiledRule(c, kind, resource, recursive, source, action, readOnly, ownerOnly, tty, args, o, v,
                 violation));
         if (action == RuleAction.ALLOW) {

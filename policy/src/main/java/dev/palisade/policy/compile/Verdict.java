@@ -37,8 +37,13 @@ public record Verdict(RuleAction action, boolean alert, boolean defaultPosture, 
     }
 
     static Verdict defaultPosture(RuleAction action, Scope scope, boolean dryRun) {
+        return defaultPosture(action, scope, dryRun, "");
+    }
+
+    /** {@code rule}: the Allow rule whose owner or read-only condition failed, for explanations. */
+    static Verdict defaultPosture(RuleAction action, Scope scope, boolean dryRun, String rule) {
         return new Verdict(action, true, true, dryRun, TelemetryTypes.DEFAULT_POSTURE, "", "", List.of(), "",
-                scope.alertType(), "");
+                scope.alertType(), rule);
     }
 
     static Verdict ofRule(RuleAction action, RuleOrigin o, Scope scope) {

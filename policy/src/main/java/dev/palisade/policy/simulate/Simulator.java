@@ -53,11 +53,14 @@ public final class Simulator {
     /** A line that could not be read as a log. */
     public record Malformed(long lineNumber, String reason) {}
 
+    /** An alert, the verdict behind it and the input line it came from. */
+    public record Decision(long lineNumber, Alert alert, Verdict verdict, RuleSet rules) {}
+
     /**
      * Reads JSON lines until the end, handing each alert to {@code alerts} and each unreadable line to
      * {@code malformed}; nothing else stops the run.
      */
-    public SimulationSummary run(BufferedReader in, Consumer<Alert> alerts, Consumer<Malformed> malformed) throws IOException {
+    public SimulationSummary run(BufferedReader in, Consumer<Decision> alerts, Consumer<Malformed> malformed) throws IOException {
         long n = 0;
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             n++;
@@ -74,13 +77,14 @@ public final class Simulator {
                 malformed.accept(new Malformed(n, firstLine(e.getMessage())));
                 continue;
             }
-            decide(log, raw).ifPresent(alerts);
+            long lineNumber = n;
+            decide(log, raw).ifPresent(d -> alerts.accept(new Decision(lineNumber, d.alert(), d.verdict(), d.rules())));
         }
         return summary;
     }
 
-    /** The alert for one log, if the verdict raises one. */
-    public Optional<Alert> decide(Log log, JsonNode raw) {
+    /** The alert for one log, if the verdict raises one (line number 0). */
+    public Optional<Decision> decide(Log log, JsonNode raw) {
         Optional<Access> access = LogInterpreter.interpret(log, raw);
         if (access.isEmpty()) {
             summary.countSkipped();
@@ -96,7 +100,7 @@ public final class Simulator {
                 ? v.policyName() + " (" + (isHost ? "host" : new WorkloadIdentity(log.namespaceName(), "", "", null).namespace()) + ")"
                 : v.policyName();
         summary.countAlert(key, v.action() == dev.palisade.policy.compile.RuleAction.BLOCK && !v.dryRun());
-        return Optional.of(AlertComposer.compose(log, v, enforcer, deniedResult));
+        return Optional.of(new Decision(0, AlertComposer.compose(log, v, enforcer, deniedResult), v, rules));
     }
 
     public SimulationSummary summary() {

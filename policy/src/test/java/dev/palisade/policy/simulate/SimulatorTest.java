@@ -40,7 +40,7 @@ class SimulatorTest {
                 new HostIdentity("node-1", Map.of()), TelemetryTypes.ENFORCER_BPF_LSM);
         List<Alert> alerts = new ArrayList<>();
         List<Simulator.Malformed> bad = new ArrayList<>();
-        SimulationSummary sum = s.run(new BufferedReader(new StringReader(String.join("\n", lines))), alerts::add, bad::add);
+        SimulationSummary sum = s.run(new BufferedReader(new StringReader(String.join("\n", lines))), d -> alerts.add(d.alert()), bad::add);
         return new Run(alerts, sum, bad);
     }
 
@@ -101,7 +101,7 @@ class SimulatorTest {
         Simulator s = new Simulator(SEED, PostureSettings.uniform(Posture.BLOCK), new HostIdentity("n", Map.of()),
                 TelemetryTypes.ENFORCER_FANOTIFY);
         List<Alert> alerts = new ArrayList<>();
-        s.run(new BufferedReader(new StringReader(exec("/usr/sbin/chroot", ""))), alerts::add, m -> { });
+        s.run(new BufferedReader(new StringReader(exec("/usr/sbin/chroot", ""))), d -> alerts.add(d.alert()), m -> { });
         assertEquals("Operation not permitted", alerts.getFirst().result());
         assertEquals("fanotify", alerts.getFirst().enforcer());
     }
