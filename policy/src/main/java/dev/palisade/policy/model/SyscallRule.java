@@ -9,7 +9,4 @@ public record SyscallRule(
         List<String> syscall,
         String path,
         Boolean recursive,
-        List<SourcePath> fromSource,
-        Integer severity,
-        List<String> tags,
-        String message) {}
+        List<SourcePath> fromSource) {}

@@ -139,7 +139,7 @@ public final class PolicySchemas {
                 "matchProtocols", arrayOf(host
                         ? protocol.minus("pts").withRequired("protocol", "fromSource")
                         : protocol.withRequired("protocol")),
-                "matchDNSQueries", arrayOf(host ? dns.withRequired("domain", "fromSource") : dns.withRequired("domain")));
+                "matchDNSQueries", arrayOf(dns.withRequired("domain")));
     }
 
     private static SchemaNode capabilities(boolean host) {
@@ -154,12 +154,12 @@ public final class PolicySchemas {
         SchemaNode syscallList = arrayOf(string().withEnum(SYSCALLS));
         SchemaNode source = arrayOf(object("path", path(), "dir", string(), "recursive", bool()));
         return object(
-                "matchSyscalls", arrayOf(object("syscall", syscallList, "fromSource", source).plus(commonNoAction())),
+                "matchSyscalls", arrayOf(object("syscall", syscallList, "fromSource", source)),
                 "matchPaths", arrayOf(object(
                         "syscall", syscallList,
                         "path", string().withPattern("(" + PATH_PATTERN + ")|(" + DIR_PATTERN + ")"),
                         "recursive", bool(),
-                        "fromSource", source).plus(commonNoAction())))
+                        "fromSource", source)))
                 .plus(commonNoAction());
     }
 
