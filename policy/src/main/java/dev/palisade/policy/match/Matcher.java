@@ -125,11 +125,12 @@ public final class Matcher {
         Verdict dirWithSource = null, dirAny = null;
         if (!idx.directories.isEmpty()) {
             int last = path.lastIndexOf('/');
-            int h = 0;
+            int maxSlashes = idx.directories.maxSlashes();
+            int h = 0, slashes = 0;
             for (int i = 0, n = path.length(); i < n; i++) {
                 char c = path.charAt(i);
                 h = 31 * h + c;
-                if (c != '/') continue;
+                if (c != '/' || ++slashes > maxSlashes) continue;
                 RuleBucket b = idx.directories.get(path, 0, i + 1, h);
                 if (b == null) continue;
                 boolean child = i == last;
@@ -138,7 +139,7 @@ public final class Matcher {
                 v = evaluate(b.anySource, child, tty, owner, write, args, miss);
                 if (v != null) dirAny = v;
             }
-            if (last != path.length() - 1) { // the directory itself, as if written with its trailing '/'
+            if (last != path.length() - 1 && slashes < maxSlashes) { // the directory itself, as if written with '/'
                 RuleBucket b = idx.directories.getWithSuffix(path, '/', 31 * h + '/');
                 if (b != null) {
                     Verdict v = source == null ? null : evaluateOrNull(b.forSource(source), true, tty, owner, write, args, miss);

@@ -15,6 +15,14 @@ final class PathTable<V> {
     private final Object[] values;
     private final int[] hashes;
     private final int mask;
+    /**
+     * A Bloom filter of the keys' hashes (16 bits a key, two probes): most ancestors of a path are not keys, and
+     * the filter answers that from a few cache lines instead of a random probe into a large table.
+     */
+    private final long[] bloom;
+    private final int bloomMask;
+    /** Most '/' in any key: ancestors deeper than that need no lookup. */
+    private final int maxSlashes;
 
     PathTable(Map<String, V> entries) {
         int cap = Integer.highestOneBit(Math.max(4, entries.size() * 2 + 1) - 1) << 1;
@@ -22,14 +30,37 @@ final class PathTable<V> {
         values = new Object[cap];
         hashes = new int[cap];
         mask = cap - 1;
+        int bloomBits = Integer.highestOneBit(Math.max(64, entries.size() * 16) - 1) << 1;
+        bloom = new long[bloomBits >>> 6];
+        bloomMask = bloomBits - 1;
+        int slashes = 0;
         for (Map.Entry<String, V> e : entries.entrySet()) {
             int h = e.getKey().hashCode();
+            addToBloom(h);
+            slashes = Math.max(slashes, (int) e.getKey().chars().filter(c -> c == '/').count());
             int i = spread(h) & mask;
             while (keys[i] != null) i = (i + 1) & mask;
             keys[i] = e.getKey();
             values[i] = e.getValue();
             hashes[i] = h;
         }
+        maxSlashes = slashes;
+    }
+
+    private void addToBloom(int h) {
+        int a = spread(h) & bloomMask, b = spread2(h) & bloomMask;
+        bloom[a >>> 6] |= 1L << a;
+        bloom[b >>> 6] |= 1L << b;
+    }
+
+    private boolean mightContain(int h) {
+        int a = spread(h) & bloomMask, b = spread2(h) & bloomMask;
+        return (bloom[a >>> 6] & (1L << a)) != 0 && (bloom[b >>> 6] & (1L << b)) != 0;
+    }
+
+    /** The largest number of '/' in a key. */
+    int maxSlashes() {
+        return maxSlashes;
     }
 
     boolean isEmpty() {
@@ -47,6 +78,7 @@ final class PathTable<V> {
      */
     @SuppressWarnings("unchecked")
     V get(String s, int from, int to, int hash) {
+        if (!mightContain(hash)) return null;
         int len = to - from;
         for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
             String k = keys[i];
@@ -58,6 +90,7 @@ final class PathTable<V> {
     /** Value of key {@code s + suffix} whose hash is {@code hash}. */
     @SuppressWarnings("unchecked")
     V getWithSuffix(String s, char suffix, int hash) {
+        if (!mightContain(hash)) return null;
         int len = s.length();
         for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
             String k = keys[i];
@@ -78,5 +111,10 @@ final class PathTable<V> {
     private static int spread(int h) {
         h *= 0x9E3779B9;
         return h ^ (h >>> 16);
+    }
+
+    private static int spread2(int h) {
+        h *= 0x85EBCA6B;
+        return h ^ (h >>> 13);
     }
 }
