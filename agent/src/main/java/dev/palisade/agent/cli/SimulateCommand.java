@@ -1,6 +1,8 @@
 package dev.palisade.agent.cli;
 
+import dev.palisade.policy.compile.PathAliases;
 import dev.palisade.policy.compile.Posture;
+import dev.palisade.policy.compile.RootfsAliases;
 import dev.palisade.policy.load.PolicyLoader;
 import dev.palisade.policy.load.Problem;
 import dev.palisade.policy.select.HostIdentity;
@@ -79,6 +81,11 @@ final class SimulateCommand implements Callable<Integer> {
             description = "json (default: one KubeArmor Alert per line) or text (one readable line per alert).")
     OutputFormat output;
 
+    @Option(names = "--rootfs", paramLabel = "DIR",
+            description = "Resolve policy paths against this filesystem tree (an unpacked image, or / for the host), "
+                    + "so a rule on /bin/bash also matches /usr/bin/bash on merged-/usr images, as the agent does.")
+    Path rootfs;
+
     @Option(names = "--explain", description = "Say on stderr why each alert was raised (rule or posture).")
     boolean explain;
 
@@ -102,7 +109,11 @@ final class SimulateCommand implements Callable<Integer> {
         }
         if (loaded.policies().isEmpty()) err.println("palisade: warning: no policies found in " + policies);
 
-        Simulator sim = new Simulator(loaded.policies(), postures, new HostIdentity("", nodeLabels), enforcerName);
+        if (rootfs != null && !Files.isDirectory(rootfs)) {
+            throw new ParameterException(spec.commandLine(), "--rootfs " + rootfs + " is not a directory");
+        }
+        Simulator sim = new Simulator(loaded.policies(), postures, new HostIdentity("", nodeLabels), enforcerName,
+                rootfs == null ? PathAliases.NONE : new RootfsAliases(rootfs));
         String input = events == null ? "stdin" : events.toString();
         SimulationSummary summary;
         try (BufferedReader in = events == null

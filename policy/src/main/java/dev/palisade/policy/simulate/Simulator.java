@@ -34,6 +34,7 @@ public final class Simulator {
     private final HostIdentity host;
     private final String enforcer;
     private final String deniedResult;
+    private final PathAliases aliases;
     private final Map<String, RuleSet> compiled = new HashMap<>();
     private final SimulationSummary summary = new SimulationSummary();
     private final ObjectMapper mapper = TelemetryJson.mapper();
@@ -42,6 +43,16 @@ public final class Simulator {
      * @param enforcer {@code BPFLSM} (denials read "Permission denied") or {@code fanotify} ("Operation not permitted")
      */
     public Simulator(List<Policy> policies, PostureSettings posture, HostIdentity host, String enforcer) {
+        this(policies, posture, host, enforcer, PathAliases.NONE);
+    }
+
+    /**
+     * @param aliases how policy paths map to the paths logs report (e.g. {@link
+     *                dev.palisade.policy.compile.RootfsAliases} of an image's filesystem)
+     */
+    public Simulator(List<Policy> policies, PostureSettings posture, HostIdentity host, String enforcer,
+                     PathAliases aliases) {
+        this.aliases = aliases;
         this.policies = List.copyOf(policies);
         this.posture = posture;
         this.host = host;
@@ -109,7 +120,7 @@ public final class Simulator {
 
     private RuleSet hostRules() {
         return compiled.computeIfAbsent("host", k -> RuleSetCompiler.compile(Scope.HOST,
-                policies.stream().filter(p -> PolicySelector.selects(p, host)).toList(), posture.host(), PathAliases.NONE));
+                policies.stream().filter(p -> PolicySelector.selects(p, host)).toList(), posture.host(), aliases));
     }
 
     private RuleSet containerRules(Log log) {
@@ -118,7 +129,7 @@ public final class Simulator {
         String key = w.namespace() + "\0" + w.containerName() + "\0" + w.labelsText();
         return compiled.computeIfAbsent(key, k -> RuleSetCompiler.compile(Scope.CONTAINER,
                 policies.stream().filter(p -> PolicySelector.selects(p, w)).toList(),
-                posture.forNamespace(w.namespace()), PathAliases.NONE));
+                posture.forNamespace(w.namespace()), aliases));
     }
 
     /** KubeArmor's {@code Labels}: {@code k=v,k2=v2}. */

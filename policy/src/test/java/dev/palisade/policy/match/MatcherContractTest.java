@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Contract §3–4 (shared/docs/kubearmor-semantics.md), bullet by bullet. */
-class MatcherContractTest {
+public class MatcherContractTest {
     static final int ROOT = 0, ALICE = 1000, BOB = 1001, UNKNOWN = -1;
 
     /** Action text, policy name, and whether the kernel would deny. */
@@ -58,6 +58,10 @@ class MatcherContractTest {
               - path: /bin/bash
             action: Allow
             """);
+
+    public static String seedPolicy() {
+        return SEED;
+    }
 
     @Nested
     class Posture_ {
