@@ -47,4 +47,29 @@ class DiscoverCliTest {
         assertEquals(1, none.exit());
         assertTrue(none.err().contains("nothing to learn from"), none.err());
     }
+
+    @Test
+    void readinessSaysWhetherANamespaceCanSwitchToBlock(@TempDir Path dir) throws IOException {
+        List<String> logs = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            logs.add(exec("web", "nginx", "/usr/sbin/nginx").replace("{", "{\"Timestamp\":" + (1_700_000_000L + i * 1000) + ","));
+        }
+        Path events = Files.write(dir.resolve("rec.jsonl"), logs);
+        Path policies = dir.resolve("p");
+        assertEquals(0, CliTest.run("discover", "-e", events.toString(), "-d", policies.toString()).exit());
+        CliTest.Result safe = CliTest.run("readiness", "-p", policies.toString(), "-e", events.toString(),
+                "--min-events", "5", "--min-span", "1h");
+        assertEquals(0, safe.exit(), safe::toString);
+        assertTrue(safe.out().startsWith("web: SAFE"), safe.out());
+
+        logs.add(exec("web", "nginx", "/usr/bin/curl").replace("{", "{\"Timestamp\":1700004500,"));
+        Files.write(events, logs);
+        CliTest.Result unsafe = CliTest.run("readiness", "-p", policies.toString(), "-e", events.toString(),
+                "--min-events", "5", "--min-span", "1h");
+        assertEquals(1, unsafe.exit());
+        assertTrue(unsafe.out().contains("web: NOT YET — 1 operation would be denied; most by nginx: Process /usr/bin/curl (DefaultPosture)"),
+                unsafe.out());
+        CliTest.Result bad = CliTest.run("readiness", "-p", policies.toString(), "-e", events.toString(), "--window", "soon");
+        assertEquals(2, bad.exit());
+    }
 }
