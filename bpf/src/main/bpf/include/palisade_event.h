@@ -145,7 +145,8 @@ struct palisade_monitor_config {
 
 /*
  * Every object holds one of these in .rodata. It makes clang emit BTF for the whole ABI (the layout
- * test reads the structs and enums from the object's BTF) and lets the loader check the version.
+ * test reads the structs and enums from the object's BTF) and lets the loader check the version. The
+ * structs are held by value: BTF keeps only a forward declaration of a struct reached through a pointer.
  */
 struct palisade_abi_info {
 	__u32 version;
@@ -154,12 +155,14 @@ struct palisade_abi_info {
 	enum palisade_visibility visibility;
 	enum palisade_truncation truncation;
 	enum palisade_file_syscall file_syscall;
-	struct palisade_exec_event *exec;
-	struct palisade_exit_event *exit;
-	struct palisade_file_event *file;
-	struct palisade_socket_event *socket;
-	struct palisade_capability_event *capability;
-	struct palisade_monitor_config *config;
+	union {
+		struct palisade_exec_event exec;
+		struct palisade_exit_event exit;
+		struct palisade_file_event file;
+		struct palisade_socket_event socket;
+		struct palisade_capability_event capability;
+		struct palisade_monitor_config config;
+	} layouts;
 };
 
 #define PALISADE_DECLARE_ABI_INFO \
