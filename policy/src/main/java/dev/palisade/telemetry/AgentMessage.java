@@ -16,4 +16,19 @@ public record AgentMessage(
         @JsonProperty("HostIP") String hostIp,
         @JsonProperty("Type") String type,
         @JsonProperty("Level") String level,
-        @JsonProperty("Message") String message) {}
+        @JsonProperty("Message") String message) {
+
+    public AgentMessage {
+        updatedTime = n(updatedTime);
+        clusterName = n(clusterName);
+        hostName = n(hostName);
+        hostIp = n(hostIp);
+        type = n(type);
+        level = n(level);
+        message = n(message);
+    }
+
+    private static String n(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -55,8 +55,43 @@ public record Alert(
         @JsonProperty("DroppingAlertsInterval") @JsonInclude(JsonInclude.Include.NON_DEFAULT) int droppingAlertsInterval) {
 
     public Alert {
+        updatedTime = n(updatedTime);
+        clusterName = n(clusterName);
+        hostName = n(hostName);
+        namespaceName = n(namespaceName);
+        podName = n(podName);
+        labels = n(labels);
+        containerId = n(containerId);
+        containerName = n(containerName);
+        containerImage = n(containerImage);
+        parentProcessName = n(parentProcessName);
+        processName = n(processName);
+        policyName = n(policyName);
+        severity = n(severity);
+        tags = n(tags);
+        message = n(message);
+        type = n(type);
+        source = n(source);
+        operation = n(operation);
+        resource = n(resource);
+        data = n(data);
+        enforcer = n(enforcer);
+        action = n(action);
+        result = n(result);
+        cwd = n(cwd);
+        tty = n(tty);
         atags = atags == null ? List.of() : List.copyOf(atags);
         eventData = eventData == null ? Map.of() : Map.copyOf(eventData);
+    }
+
+    /** Unset strings are empty, as in protobuf, so records compare equal however they were made. */
+    private static String n(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** {@code Block: /usr/sbin/chroot}-style short form of the action, for messages. */
+    public String actionText() {
+        return action;
     }
 
     public static Builder builder() {

@@ -47,7 +47,31 @@ public record Log(
         @JsonProperty("TTY") String tty) {
 
     public Log {
+        updatedTime = n(updatedTime);
+        clusterName = n(clusterName);
+        hostName = n(hostName);
+        namespaceName = n(namespaceName);
+        podName = n(podName);
+        labels = n(labels);
+        containerId = n(containerId);
+        containerName = n(containerName);
+        containerImage = n(containerImage);
+        parentProcessName = n(parentProcessName);
+        processName = n(processName);
+        type = n(type);
+        source = n(source);
+        operation = n(operation);
+        resource = n(resource);
+        data = n(data);
+        result = n(result);
+        cwd = n(cwd);
+        tty = n(tty);
         eventData = eventData == null ? Map.of() : Map.copyOf(eventData);
+    }
+
+    /** Unset strings are empty, as in protobuf, so records compare equal however they were made. */
+    private static String n(String s) {
+        return s == null ? "" : s;
     }
 
     public static Builder builder() {

@@ -1,0 +1,12 @@
+package dev.palisade.policy.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CapabilitiesSection(
+        List<CapabilityRule> matchCapabilities,
+        Integer severity,
+        List<String> tags,
+        String message,
+        String action) implements RuleFields {}
