@@ -1,9 +1,11 @@
 package dev.palisade.kernel.probe;
 
+import dev.palisade.kernel.enforce.EnforcerKind;
 import java.util.List;
 
 /**
- * What the node offers Palisade, as probed by {@link NodeProbe}, and the enforcer chosen from it.
+ * What the node offers Palisade, as probed by {@link NodeProbe}, and the enforcer chosen from it
+ * ({@link NodeProbe#chooseEnforcer}: BPF-LSM, else fanotify, else audit only).
  *
  * @param kernelRelease uname -r
  * @param libbpfVersion libbpf.so.1 version
@@ -22,7 +24,7 @@ import java.util.List;
 public record NodeCapabilities(String kernelRelease, String libbpfVersion, Feature kernelBtf, Feature ringBuffer,
                                Feature tracepoints, Feature btfTracepoints, Feature bpfLsm, Feature fanotifyPermissions,
                                List<String> activeLsms, String lockdown, String cgroup2MountPoint,
-                               List<String> mountedByProbe, List<String> unavailableFilesystems, Enforcer enforcer) {
+                               List<String> mountedByProbe, List<String> unavailableFilesystems, EnforcerKind enforcer) {
     public NodeCapabilities {
         activeLsms = List.copyOf(activeLsms);
         mountedByProbe = List.copyOf(mountedByProbe);

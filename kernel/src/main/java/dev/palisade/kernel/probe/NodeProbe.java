@@ -5,6 +5,7 @@ import dev.palisade.kernel.bpf.BpfFeatures;
 import dev.palisade.kernel.bpf.BpfMapType;
 import dev.palisade.kernel.bpf.BpfObject;
 import dev.palisade.kernel.bpf.BpfProgram;
+import dev.palisade.kernel.enforce.EnforcerKind;
 import dev.palisade.kernel.ffm.Libc;
 import dev.palisade.kernel.sys.Cgroups;
 import dev.palisade.kernel.sys.KernelFilesystem;
@@ -59,7 +60,14 @@ public final class NodeProbe {
                 lockdown(),
                 Cgroups.cgroup2MountPoint().map(Path::toString).orElse(""),
                 mounted, unavailable,
-                Enforcer.choose(bpfLsm, fanotify));
+                chooseEnforcer(bpfLsm, fanotify));
+    }
+
+    /** The best enforcer the features allow: BPF-LSM, else fanotify permission events, else audit only. */
+    public static EnforcerKind chooseEnforcer(Feature bpfLsm, Feature fanotifyPermissions) {
+        if (bpfLsm.available()) return EnforcerKind.BPF_LSM;
+        if (fanotifyPermissions.available()) return EnforcerKind.FANOTIFY;
+        return EnforcerKind.AUDIT_ONLY;
     }
 
     /** Mounts what is missing, probes, and unmounts what it mounted. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.palisade.kernel.enforce.EnforcerKind;
 import dev.palisade.kernel.sys.KernelFilesystem;
 import dev.palisade.kernel.sys.MountTable;
 import dev.palisade.testing.Need;
@@ -37,7 +38,7 @@ class NodeProbeTest {
         assertTrue(c.bpfLsm().detail().contains("palisade_probe_lsm"), c.bpfLsm().detail());
         assertTrue(c.activeLsms().contains("bpf"), "lsm file lists bpf (and must not be trusted): " + c.activeLsms());
         assertTrue(c.fanotifyPermissions().available(), c.fanotifyPermissions().detail());
-        assertEquals(Enforcer.FANOTIFY, c.enforcer());
+        assertEquals(EnforcerKind.FANOTIFY, c.enforcer());
         assertEquals(Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip(), c.kernelRelease());
         assertEquals("/sys/fs/cgroup/unified", c.cgroup2MountPoint());
         assertEquals("integrity", c.lockdown());
@@ -61,8 +62,9 @@ class NodeProbeTest {
     void enforcerPreferenceOrder() {
         Feature yes = Feature.yes("ok");
         Feature no = Feature.no("no");
-        assertEquals(Enforcer.BPF_LSM, Enforcer.choose(yes, yes));
-        assertEquals(Enforcer.FANOTIFY, Enforcer.choose(no, yes));
-        assertEquals(Enforcer.AUDIT_ONLY, Enforcer.choose(no, no));
+        assertEquals(EnforcerKind.BPF_LSM, NodeProbe.chooseEnforcer(yes, yes));
+        assertEquals(EnforcerKind.BPF_LSM, NodeProbe.chooseEnforcer(yes, no));
+        assertEquals(EnforcerKind.FANOTIFY, NodeProbe.chooseEnforcer(no, yes));
+        assertEquals(EnforcerKind.AUDIT_ONLY, NodeProbe.chooseEnforcer(no, no));
     }
 }
