@@ -122,11 +122,11 @@ static __always_inline void *reserve_event(__u64 size)
 	return e;
 }
 
-static __always_inline void submit_event(void *e)
+static __always_inline void submit_event(void *e, __u64 size)
 {
 	struct palisade_monitor_config *cfg = monitor_config();
 
-	bpf_ringbuf_submit(e, palisade_wakeup_flags(&events, cfg ? cfg->wakeup_threshold : 0));
+	bpf_ringbuf_submit(e, palisade_wakeup_flags(&events, cfg ? cfg->wakeup_threshold : 0, size));
 }
 
 struct upid_view {
@@ -285,7 +285,7 @@ int BPF_PROG(palisade_exec, struct task_struct *p, int old_pid, struct linux_bin
 						    task, e->parent_exe, &parent_truncated);
 	if (parent_truncated)
 		e->truncated |= PALISADE_TRUNC_PARENT_EXE;
-	submit_event(e);
+	submit_event(e, sizeof(*e));
 	return 0;
 }
 
@@ -303,7 +303,7 @@ int BPF_PROG(palisade_exit, struct task_struct *p)
 	fill_header(&e->hdr, PALISADE_EV_PROCESS_EXIT, sizeof(*e), (void *)bpf_get_current_task());
 	e->exit_code = BPF_CORE_READ(p, exit_code);
 	e->reserved = 0;
-	submit_event(e);
+	submit_event(e, sizeof(*e));
 	return 0;
 }
 
@@ -366,7 +366,7 @@ static __always_inline int emit_file(struct syscall_trace_exit *ctx, __u32 sysca
 	/* read at exit: the kernel has faulted the string in by now */
 	long n = bpf_probe_read_user_str(e->path, sizeof(e->path), (void *)p.args[1]);
 	e->path_len = n > 0 ? n : 0;
-	submit_event(e);
+	submit_event(e, sizeof(*e));
 	return 0;
 }
 
@@ -516,7 +516,7 @@ int palisade_exit_socket(struct syscall_trace_exit *ctx)
 	e->type = p.args[1] & SOCK_TYPE_MASK;
 	e->protocol = p.args[2];
 	e->result = ctx->ret;
-	submit_event(e);
+	submit_event(e, sizeof(*e));
 	return 0;
 }
 
@@ -537,7 +537,7 @@ static __always_inline int emit_addressed(struct syscall_trace_exit *ctx, __u16 
 	if (sock)
 		socket_identity(e, sock);
 	user_sockaddr(e, p.args[1], p.args[2]);
-	submit_event(e);
+	submit_event(e, sizeof(*e));
 	return 0;
 }
 
@@ -592,7 +592,7 @@ static __always_inline int emit_accept(struct syscall_trace_exit *ctx)
 			}
 		}
 	}
-	submit_event(e);
+	submit_event(e, sizeof(*e));
 	return 0;
 }
 
@@ -635,6 +635,6 @@ int BPF_PROG(palisade_capable, const struct cred *cred, struct user_namespace *t
 	fill_header(&e->hdr, PALISADE_EV_CAPABILITY, sizeof(*e), (void *)bpf_get_current_task());
 	e->capability = cap;
 	e->result = ret;
-	submit_event(e);
+	submit_event(e, sizeof(*e));
 	return 0;
 }

@@ -65,7 +65,7 @@ int palisade_selftest_getpid(void *ctx)
 		r->tid = tid;
 		r->reserved = 0;
 		r->reserved2 = 0;
-		bpf_ringbuf_submit(r, palisade_wakeup_flags(&ring, threshold));
+		bpf_ringbuf_submit(r, palisade_wakeup_flags(&ring, threshold, sizeof(*r)));
 	}
 	return 0;
 }

@@ -134,8 +134,8 @@ struct palisade_capability_event {
 /*
  * Settings the agent writes into a monitor object's `config` array map (one entry).
  * wakeup_threshold: 0 lets the kernel wake the reader per record when it has caught up; otherwise records
- * are submitted without a wake-up until that many bytes wait in the ring (the reader also polls the
- * positions on a timer, so nothing waits longer than its poll interval).
+ * are submitted without a wake-up, except the one that takes the unread backlog past that many bytes (the
+ * reader also polls the positions on a timer, so nothing waits longer than its poll interval).
  */
 struct palisade_monitor_config {
 	__u64 wakeup_threshold;

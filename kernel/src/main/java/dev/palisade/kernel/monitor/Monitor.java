@@ -46,8 +46,8 @@ public final class Monitor implements AutoCloseable {
 
     /**
      * @param ringBytes size of the events ring (power of two, multiple of the page size)
-     * @param wakeupThresholdBytes bytes waiting in the ring before a record wakes the reader; 0: wake per
-     *                             record when the reader has caught up (the kernel's default)
+     * @param wakeupThresholdBytes unread bytes past which a record wakes the reader (only the record crossing
+     *                             it does); 0: wake per record when the reader has caught up (the kernel's default)
      * @param hostVisibility what tasks of the host mount namespace record when their cgroup is not listed
      */
     public record Options(int ringBytes, long wakeupThresholdBytes, Set<OperationClass> hostVisibility) {
