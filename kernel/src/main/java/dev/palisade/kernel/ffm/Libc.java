@@ -1,0 +1,301 @@
+package dev.palisade.kernel.ffm;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The C library calls Palisade needs, bound by hand through FFM. Failing calls throw {@link NativeException}
+ * with errno; blocking calls (epoll_wait, read) are never linked as critical so they do not hold off GC.
+ */
+public final class Libc {
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+    public static final int O_RDONLY = 0;
+    public static final int O_CLOEXEC = 02000000;
+    public static final int O_NONBLOCK = 04000;
+    public static final int O_LARGEFILE = 0100000;
+    public static final int F_DUPFD_CLOEXEC = 1030;
+    public static final int EPOLL_CLOEXEC = O_CLOEXEC;
+    public static final int EPOLL_CTL_ADD = 1;
+    public static final int EPOLLIN = 1;
+    public static final int EFD_CLOEXEC = O_CLOEXEC;
+    public static final int EFD_NONBLOCK = O_NONBLOCK;
+    public static final int MNT_DETACH = 2;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    private static final MethodHandle MMAP = capturing("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = capturing("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle FCNTL = LINKER.downcallHandle(symbol("fcntl"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CallState.OPTION, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle EPOLL_CREATE1 = capturing("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = capturing("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = capturing("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle WRITE = capturing("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle READ = capturing("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle MOUNT = capturing("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle UMOUNT2 = capturing("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle FANOTIFY_INIT = capturing("fanotify_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FANOTIFY_MARK = capturing("fanotify_mark",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
+    private static final MethodHandle CLOCK_GETTIME = plain("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle GETPAGESIZE = plain("getpagesize", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETPID = plain("getpid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETTID = plain("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle VSNPRINTF = plain("vsnprintf",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+
+    private static final int PAGE_SIZE = pageSize0();
+
+    private Libc() {}
+
+    static MemorySegment symbol(String name) {
+        return LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("C library symbol not found: " + name));
+    }
+
+    private static MethodHandle capturing(String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(symbol(name), fd, CallState.OPTION);
+    }
+
+    private static MethodHandle plain(String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(symbol(name), fd);
+    }
+
+    private static int pageSize0() {
+        try {
+            return (int) GETPAGESIZE.invokeExact();
+        } catch (Throwable t) {
+            throw new LinkageError("getpagesize", t);
+        }
+    }
+
+    public static int pageSize() {
+        return PAGE_SIZE;
+    }
+
+    /** mmap of a file descriptor; the returned segment has the mapped length. */
+    public static MemorySegment mmap(long length, int prot, int flags, int fd, long offset, String what) {
+        try {
+            MemorySegment seg = (MemorySegment) MMAP.invokeExact(CallState.segment(), MemorySegment.NULL, length, prot, flags, fd, offset);
+            if (seg.address() == -1L) throw new NativeException("mmap(" + what + ")", CallState.errno());
+            return seg.reinterpret(length);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap", t);
+        }
+    }
+
+    public static void munmap(MemorySegment mapping) {
+        int rc;
+        try {
+            rc = (int) MUNMAP.invokeExact(CallState.segment(), mapping, mapping.byteSize());
+        } catch (Throwable t) {
+            throw new IllegalStateException("munmap", t);
+        }
+        if (rc != 0) throw new NativeException("munmap", CallState.errno());
+    }
+
+    /** close(2); errors are returned (negative errno), not thrown: there is nothing a caller can do. */
+    public static int close(int fd) {
+        try {
+            int rc = (int) CLOSE.invokeExact(CallState.segment(), fd);
+            return rc == 0 ? 0 : -CallState.errno();
+        } catch (Throwable t) {
+            throw new IllegalStateException("close", t);
+        }
+    }
+
+    /** A close-on-exec duplicate of fd. */
+    public static int dup(int fd, String what) {
+        int rc;
+        try {
+            rc = (int) FCNTL.invokeExact(CallState.segment(), fd, F_DUPFD_CLOEXEC, 0);
+        } catch (Throwable t) {
+            throw new IllegalStateException("fcntl", t);
+        }
+        if (rc < 0) throw new NativeException("dup(" + what + ")", CallState.errno());
+        return rc;
+    }
+
+    public static int epollCreate() {
+        int rc;
+        try {
+            rc = (int) EPOLL_CREATE1.invokeExact(CallState.segment(), EPOLL_CLOEXEC);
+        } catch (Throwable t) {
+            throw new IllegalStateException("epoll_create1", t);
+        }
+        if (rc < 0) throw new NativeException("epoll_create1", CallState.errno());
+        return rc;
+    }
+
+    /** Adds fd to the epoll set for EPOLLIN; {@code event} is a scratch struct epoll_event (12 bytes). */
+    public static void epollAdd(int epfd, int fd, MemorySegment event, String what) {
+        event.set(JAVA_INT, 0, EPOLLIN);
+        event.set(JAVA_LONG_UNALIGNED, 4, fd);
+        int rc;
+        try {
+            rc = (int) EPOLL_CTL.invokeExact(CallState.segment(), epfd, EPOLL_CTL_ADD, fd, event);
+        } catch (Throwable t) {
+            throw new IllegalStateException("epoll_ctl", t);
+        }
+        if (rc != 0) throw new NativeException("epoll_ctl(ADD " + what + ")", CallState.errno());
+    }
+
+    /** epoll_wait(2): ready count, 0 on timeout or EINTR. */
+    public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        int rc;
+        try {
+            rc = (int) EPOLL_WAIT.invokeExact(CallState.segment(), epfd, events, maxEvents, timeoutMillis);
+        } catch (Throwable t) {
+            throw new IllegalStateException("epoll_wait", t);
+        }
+        if (rc < 0) {
+            int errno = CallState.errno();
+            if (errno == Errno.EINTR) return 0;
+            throw new NativeException("epoll_wait", errno);
+        }
+        return rc;
+    }
+
+    public static int eventfd(int flags) {
+        int rc;
+        try {
+            rc = (int) EVENTFD.invokeExact(CallState.segment(), 0, flags);
+        } catch (Throwable t) {
+            throw new IllegalStateException("eventfd", t);
+        }
+        if (rc < 0) throw new NativeException("eventfd", CallState.errno());
+        return rc;
+    }
+
+    /** write(2) of the whole segment; returns bytes written or negative errno. */
+    public static long write(int fd, MemorySegment buf) {
+        try {
+            long rc = (long) WRITE.invokeExact(CallState.segment(), fd, buf, buf.byteSize());
+            return rc >= 0 ? rc : -CallState.errno();
+        } catch (Throwable t) {
+            throw new IllegalStateException("write", t);
+        }
+    }
+
+    /** read(2) into the segment; returns bytes read or negative errno. */
+    public static long read(int fd, MemorySegment buf) {
+        try {
+            long rc = (long) READ.invokeExact(CallState.segment(), fd, buf, buf.byteSize());
+            return rc >= 0 ? rc : -CallState.errno();
+        } catch (Throwable t) {
+            throw new IllegalStateException("read", t);
+        }
+    }
+
+    public static void mount(String source, String target, String fsType, long flags) {
+        int rc;
+        try (Arena arena = Arena.ofConfined()) {
+            rc = (int) MOUNT.invokeExact(CallState.segment(), arena.allocateFrom(source), arena.allocateFrom(target),
+                    arena.allocateFrom(fsType), flags, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mount", t);
+        }
+        if (rc != 0) throw new NativeException("mount -t " + fsType + " " + source + " " + target, CallState.errno());
+    }
+
+    public static void umount(String target, int flags) {
+        int rc;
+        try (Arena arena = Arena.ofConfined()) {
+            rc = (int) UMOUNT2.invokeExact(CallState.segment(), arena.allocateFrom(target), flags);
+        } catch (Throwable t) {
+            throw new IllegalStateException("umount2", t);
+        }
+        if (rc != 0) throw new NativeException("umount " + target, CallState.errno());
+    }
+
+    /** fanotify_init(2); the caller owns the returned fd. */
+    public static int fanotifyInit(int flags, int eventFileFlags) {
+        int rc;
+        try {
+            rc = (int) FANOTIFY_INIT.invokeExact(CallState.segment(), flags, eventFileFlags);
+        } catch (Throwable t) {
+            throw new IllegalStateException("fanotify_init", t);
+        }
+        if (rc < 0) throw new NativeException("fanotify_init", CallState.errno());
+        return rc;
+    }
+
+    public static void fanotifyMark(int fd, int flags, long mask, String path) {
+        int rc;
+        try (Arena arena = Arena.ofConfined()) {
+            rc = (int) FANOTIFY_MARK.invokeExact(CallState.segment(), fd, flags, mask, -100, arena.allocateFrom(path));
+        } catch (Throwable t) {
+            throw new IllegalStateException("fanotify_mark", t);
+        }
+        if (rc != 0) throw new NativeException("fanotify_mark(" + path + ")", CallState.errno());
+    }
+
+    /** getpid(2): a real system call in glibc 2.25 and later (no cached value). */
+    public static int getpid() {
+        try {
+            return (int) GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("getpid", t);
+        }
+    }
+
+    public static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("gettid", t);
+        }
+    }
+
+    public static final int CLOCK_REALTIME = 0;
+    public static final int CLOCK_MONOTONIC = 1;
+    public static final int CLOCK_BOOTTIME = 7;
+
+    /** clock_gettime(2) in nanoseconds. */
+    public static long clockNanos(int clock) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(16, 8);
+            int rc = (int) CLOCK_GETTIME.invokeExact(clock, ts);
+            if (rc != 0) throw new IllegalStateException("clock_gettime(" + clock + ") failed");
+            return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("clock_gettime", t);
+        }
+    }
+
+    public static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.address() == 0 ? "errno " + errno : s.reinterpret(1024).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    /** vsnprintf(3) with a va_list received from C (passed on as the pointer it decays to). */
+    public static int vsnprintf(MemorySegment buf, MemorySegment format, MemorySegment vaList) throws Throwable {
+        return (int) VSNPRINTF.invokeExact(buf, buf.byteSize(), format, vaList);
+    }
+
+}
