@@ -9,6 +9,7 @@ public final class PipelineCounters {
     final AtomicLong alerts = new AtomicLong();
     final AtomicLong throttled = new AtomicLong();
     final AtomicLong unknownContainer = new AtomicLong();
+    final AtomicLong droppedDecisions = new AtomicLong();
 
     public long events() { return events.get(); }
 
@@ -18,6 +19,12 @@ public final class PipelineCounters {
 
     /** Alerts dropped by throttling. */
     public long throttled() { return throttled.get(); }
+
+    /** Counts an enforcer decision that could not be queued for reporting. */
+    public void countDroppedDecision() { droppedDecisions.incrementAndGet(); }
+
+    /** Enforcer decisions not reported because the buffer was full. */
+    public long droppedDecisions() { return droppedDecisions.get(); }
 
     /** Events from a cgroup no known container owns (yet). */
     public long unknownContainer() { return unknownContainer.get(); }
