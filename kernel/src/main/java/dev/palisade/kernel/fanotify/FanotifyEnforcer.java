@@ -198,9 +198,13 @@ public final class FanotifyEnforcer implements Enforcer {
         if (exec && isInterpreterOf(pendingInterpreter.remove(pid), path)) return FAN_ALLOW; // ld.so of the exec just allowed
         Verdict v;
         OperationClass op;
+        String source = facts.exe();
         if (exec) {
             op = OperationClass.PROCESS;
-            v = p.rules().matcher().process(path, emptyToNull(facts.exe()), facts.tty(), facts.uid(), owner(eventFd), null);
+            // As bprm_check_security sees it: the source of an exec is the parent task's executable.
+            int ppid = ProcFacts.ppid(pid);
+            source = ppid > 0 ? ProcFacts.exe(ppid) : "";
+            v = p.rules().matcher().process(path, emptyToNull(source), facts.tty(), facts.uid(), owner(eventFd), null);
         } else {
             op = OperationClass.FILE;
             v = p.rules().matcher().file(path, emptyToNull(facts.exe()), false, facts.tty(), facts.uid(), owner(eventFd));
@@ -213,7 +217,7 @@ public final class FanotifyEnforcer implements Enforcer {
         }
         if (deny) denied.incrementAndGet();
         if (v.alert()) {
-            events.accept(new EnforcementEvent(Instant.now(), pid, facts.cgroupId(), facts.uid(), op, path, facts.exe(), v,
+            events.accept(new EnforcementEvent(Instant.now(), pid, facts.cgroupId(), facts.uid(), op, path, source, v,
                     deny ? "Operation not permitted" : "Passed", EnforcerKind.FANOTIFY));
         }
         return deny ? FAN_DENY : FAN_ALLOW;

@@ -32,6 +32,16 @@ final class ProcFacts {
         }
     }
 
+    /** The parent's pid (field 4 of /proc/pid/stat), -1 when gone. */
+    static int ppid(int pid) {
+        try {
+            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return Integer.parseInt(s.substring(s.lastIndexOf(')') + 2).split(" ")[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Effective uid of pid, -1 when gone. */
     static int uid(int pid) {
         try {

@@ -33,8 +33,15 @@ public final class Discoverer {
         this.settings = settings;
     }
 
-    /** Takes one log; host logs and operations Palisade does not decide are counted as skipped. */
+    /**
+     * Takes one log; host logs, operations Palisade does not decide and failed operations (an open of a file
+     * that does not exist never reaches an enforcer, and the dynamic loader probes many) are counted as skipped.
+     */
     public void add(Log log, com.fasterxml.jackson.databind.JsonNode raw) {
+        if (!log.result().isEmpty() && !log.result().equals("Passed")) {
+            skipped++;
+            return;
+        }
         boolean host = TelemetryTypes.HOST_LOG.equals(log.type()) || (log.namespaceName().isEmpty() && log.podName().isEmpty());
         Optional<Access> a = host ? Optional.empty() : LogInterpreter.interpret(log, raw);
         if (a.isEmpty()) {
@@ -113,8 +120,16 @@ public final class Discoverer {
 
     private void fileRules(Observations o, List<DraftRule> rules) {
         if (o.files.isEmpty()) return;
+        // Executing a program opens it (and the runtime opens it first to start it): a file allow-list must let
+        // every program of the process allow-list be read.
+        Map<String, Usage> files = new TreeMap<>(o.files);
+        o.executions.forEach((path, use) -> files.computeIfAbsent(path, p -> {
+            Usage u = new Usage();
+            u.count = use.count;
+            return u;
+        }));
         Set<String> emitted = new HashSet<>();
-        for (PathFolding.FileRule f : PathFolding.fold(o.files, settings.foldThreshold())) {
+        for (PathFolding.FileRule f : PathFolding.fold(files, settings.foldThreshold())) {
             String comment = f.directory()
                     ? "folded from " + f.covered().size() + " paths (" + sample(f.covered()) + "); " + f.usage().describe()
                     : f.usage().describe();

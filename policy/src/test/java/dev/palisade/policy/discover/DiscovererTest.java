@@ -100,6 +100,7 @@ class DiscovererTest {
     void filesAreFoldedWhereListingWouldBeBrittleAndCommented() throws IOException {
         String yaml = PolicyYamlWriter.write(discover(nginxDay()).getFirst(), "h");
         assertTrue(yaml.contains("- dir: /etc/nginx/\n      recursive: true\n      readOnly: true"), yaml);
+        assertTrue(yaml.contains("- path: /usr/sbin/nginx\n      readOnly: true"), "programs are readable files too: " + yaml);
         assertTrue(yaml.contains("- dir: /usr/lib/x86_64-linux-gnu/"), yaml);
         assertTrue(yaml.contains("- path: /var/log/nginx/access.log\n      fromSource:\n      - path: /usr/sbin/nginx"), yaml);
         assertFalse(yaml.contains("access.log\n      readOnly"), "written files are not read-only");
