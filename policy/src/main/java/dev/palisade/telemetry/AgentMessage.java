@@ -16,7 +16,7 @@ public record AgentMessage(
         @JsonProperty("HostIP") String hostIp,
         @JsonProperty("Type") String type,
         @JsonProperty("Level") String level,
-        @JsonProperty("Message") String message) {
+        @JsonProperty("Message") String message) implements Telemetry {
 
     public AgentMessage {
         updatedTime = n(updatedTime);

@@ -52,7 +52,8 @@ public record Alert(
         @JsonProperty("Cwd") String cwd,
         @JsonProperty("TTY") String tty,
         @JsonProperty("MaxAlertsPerSec") @JsonInclude(JsonInclude.Include.NON_DEFAULT) int maxAlertsPerSec,
-        @JsonProperty("DroppingAlertsInterval") @JsonInclude(JsonInclude.Include.NON_DEFAULT) int droppingAlertsInterval) {
+        @JsonProperty("DroppingAlertsInterval") @JsonInclude(JsonInclude.Include.NON_DEFAULT) int droppingAlertsInterval)
+        implements Telemetry {
 
     public Alert {
         updatedTime = n(updatedTime);

@@ -44,7 +44,7 @@ public record Log(
         @JsonProperty("EventData") Map<String, String> eventData,
         @JsonProperty("Result") String result,
         @JsonProperty("Cwd") String cwd,
-        @JsonProperty("TTY") String tty) {
+        @JsonProperty("TTY") String tty) implements Telemetry {
 
     public Log {
         updatedTime = n(updatedTime);

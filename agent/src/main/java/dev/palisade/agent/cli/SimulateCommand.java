@@ -9,6 +9,7 @@ import dev.palisade.policy.select.HostIdentity;
 import dev.palisade.policy.simulate.Explanation;
 import dev.palisade.policy.simulate.PostureSettings;
 import dev.palisade.policy.simulate.SimulationSummary;
+import dev.palisade.policy.simulate.LogLines;
 import dev.palisade.policy.simulate.Simulator;
 import dev.palisade.telemetry.Alert;
 import dev.palisade.telemetry.TelemetryJson;

@@ -53,6 +53,8 @@ public final class Libc {
     private static final MethodHandle FANOTIFY_INIT = capturing("fanotify_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle FANOTIFY_MARK = capturing("fanotify_mark",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
+    private static final MethodHandle PREAD = capturing("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOCK_GETTIME = plain("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle GETPAGESIZE = plain("getpagesize", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETPID = plain("getpid", FunctionDescriptor.of(JAVA_INT));
@@ -196,6 +198,16 @@ public final class Libc {
         }
     }
 
+    /** pread(2) into the segment at a file offset; returns bytes read or negative errno. */
+    public static long pread(int fd, MemorySegment buf, long offset) {
+        try {
+            long rc = (long) PREAD.invokeExact(CallState.segment(), fd, buf, buf.byteSize(), offset);
+            return rc >= 0 ? rc : -CallState.errno();
+        } catch (Throwable t) {
+            throw new IllegalStateException("pread", t);
+        }
+    }
+
     /** read(2) into the segment; returns bytes read or negative errno. */
     public static long read(int fd, MemorySegment buf) {
         try {
@@ -247,6 +259,32 @@ public final class Libc {
             throw new IllegalStateException("fanotify_mark", t);
         }
         if (rc != 0) throw new NativeException("fanotify_mark(" + path + ")", CallState.errno());
+    }
+
+    /**
+     * poll(2) on one fd for input; returns 1 when readable, 0 on timeout, negative errno on error (EINTR included).
+     * Not a critical call: it blocks, and must not hold off GC safepoints.
+     */
+    public static int pollIn(int fd, int timeoutMillis) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pfd = arena.allocate(8, 4);
+            pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, fd);
+            pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) 1);
+            int rc = (int) POLL.invokeExact(CallState.segment(), pfd, 1L, timeoutMillis);
+            return rc >= 0 ? rc : -CallState.errno();
+        } catch (Throwable t) {
+            throw new IllegalStateException("poll", t);
+        }
+    }
+
+    /** fanotify_mark(2) that reports failure as negative errno instead of throwing (removal of gone mounts). */
+    public static int fanotifyMarkQuietly(int fd, int flags, long mask, String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = (int) FANOTIFY_MARK.invokeExact(CallState.segment(), fd, flags, mask, -100, arena.allocateFrom(path));
+            return rc == 0 ? 0 : -CallState.errno();
+        } catch (Throwable t) {
+            throw new IllegalStateException("fanotify_mark", t);
+        }
     }
 
     /** getpid(2): a real system call in glibc 2.25 and later (no cached value). */

@@ -30,6 +30,11 @@ public final class SyntheticRules {
         return b.toString();
     }
 
+    /**
+     * {@code count} rules; the first 1 000 are the same for every count. Rules beyond those live under
+     * {@code /bulk<n>/...}, so they fill the same tables (memory, probes, Bloom filters) without changing which rules
+     * the benchmark's queries match: the comparison across sizes then measures lookup cost, not extra matches.
+     */
     public static List<CompiledRule> generate(int count, long seed) {
         Random rnd = new Random(seed);
         List<CompiledRule> rules = new ArrayList<>(count);
@@ -38,12 +43,16 @@ public final class SyntheticRules {
             OperationClass op = kind < 80 ? OperationClass.FILE : OperationClass.PROCESS;
             ResourceKind rk;
             String resource;
+            String prefix = i < 1000 ? "" : "/bulk" + (i % 97);
             if (kind < 55 || (kind >= 80 && kind < 92)) {
                 rk = ResourceKind.PATH;
-                resource = path(rnd, 3, 8);
+                resource = prefix + path(rnd, 3, 8);
             } else if (kind < 80 || kind < 97) {
                 rk = ResourceKind.DIRECTORY;
-                resource = path(rnd, 2, 6) + "/";
+                resource = prefix + path(rnd, 2, 6) + "/";
+            } else if (i >= 1000) {
+                rk = ResourceKind.PATH;
+                resource = prefix + path(rnd, 3, 8);
             } else {
                 rk = ResourceKind.EXEC_NAME;
                 resource = WORDS[rnd.nextInt(WORDS.length)] + rnd.nextInt(100);

@@ -35,15 +35,15 @@ import java.util.Set;
 public final class Matcher {
     private final PathIndex process;
     private final PathIndex file;
-    private final PathTable<RuleBucket> network;
+    private final PathTable network;
     private final RuleBucket[] capabilities;
     private final Verdict processMiss, fileMiss, networkMiss, capabilityMiss;
 
     public Matcher(List<CompiledRule> rules, Map<OperationClass, Verdict> misses) {
         process = new PathIndex(rules.stream().filter(r -> r.operation() == OperationClass.PROCESS).toList());
         file = new PathIndex(rules.stream().filter(r -> r.operation() == OperationClass.FILE).toList());
-        network = new PathTable<>(RuleBucket.group(
-                rules.stream().filter(r -> r.operation() == OperationClass.NETWORK).toList(), CompiledRule::resource));
+        network = new PathTable(RuleBucket.group(
+                rules.stream().filter(r -> r.operation() == OperationClass.NETWORK).toList(), CompiledRule::resource).values());
         capabilities = new RuleBucket[Capabilities.COUNT];
         RuleBucket.group(rules.stream().filter(r -> r.operation() == OperationClass.CAPABILITIES).toList(),
                 r -> Capabilities.number(r.resource())).forEach((n, b) -> {
@@ -136,7 +136,7 @@ public final class Matcher {
                 boolean child = i == last;
                 Verdict v = source == null ? null : evaluateOrNull(b.forSource(source), child, tty, owner, write, args, miss);
                 if (v != null) dirWithSource = v;
-                v = evaluate(b.anySource, child, tty, owner, write, args, miss);
+                v = b.single != null ? outcome(b.single, miss) : evaluate(b.anySource, child, tty, owner, write, args, miss);
                 if (v != null) dirAny = v;
             }
             if (last != path.length() - 1 && slashes < maxSlashes) { // the directory itself, as if written with '/'
@@ -151,7 +151,8 @@ public final class Matcher {
         }
         if (dirWithSource != null) return dirWithSource;
         if (exact != null) {
-            Verdict v = evaluate(exact.anySource, true, tty, owner, write, args, miss);
+            Verdict v = exact.single != null ? outcome(exact.single, miss)
+                    : evaluate(exact.anySource, true, tty, owner, write, args, miss);
             if (v != null) return v;
         }
         if (exec && !idx.execNames.isEmpty()) {
@@ -203,6 +204,12 @@ public final class Matcher {
         }
         if (audit != null) return miss == Verdict.UNMATCHED ? audit.verdict() : miss;
         return Verdict.UNMATCHED; // only conditional Block/Audit rules matched, and their conditions held
+    }
+
+    /** What one unconditional rule decides: {@link #evaluate} for that case, without the loop. */
+    private static Verdict outcome(CompiledRule r, Verdict miss) {
+        if (r.action() == RuleAction.AUDIT) return miss == Verdict.UNMATCHED ? r.verdict() : miss;
+        return r.verdict();
     }
 
     /** A Block or Audit rule acts unless it is conditional and every condition it sets holds. */

@@ -8,16 +8,16 @@ import java.util.List;
 
 /** The rules of one path class (process or file), indexed for lookups that cost the same whatever their number. */
 final class PathIndex {
-    final PathTable<RuleBucket> exact;
-    final PathTable<RuleBucket> directories;
-    final PathTable<RuleBucket> execNames;
+    final PathTable exact;
+    final PathTable directories;
+    final PathTable execNames;
     /** null when there are no patterns. */
     final GlobSet<CompiledRule[]> patterns;
 
     PathIndex(List<CompiledRule> rules) {
-        exact = new PathTable<>(RuleBucket.group(of(rules, ResourceKind.PATH), CompiledRule::resource));
-        directories = new PathTable<>(RuleBucket.group(of(rules, ResourceKind.DIRECTORY), CompiledRule::resource));
-        execNames = new PathTable<>(RuleBucket.group(of(rules, ResourceKind.EXEC_NAME), CompiledRule::resource));
+        exact = new PathTable(RuleBucket.group(of(rules, ResourceKind.PATH), CompiledRule::resource).values());
+        directories = new PathTable(RuleBucket.group(of(rules, ResourceKind.DIRECTORY), CompiledRule::resource).values());
+        execNames = new PathTable(RuleBucket.group(of(rules, ResourceKind.EXEC_NAME), CompiledRule::resource).values());
         List<CompiledRule> pats = of(rules, ResourceKind.PATTERN);
         if (pats.isEmpty()) {
             patterns = null;

@@ -1,19 +1,19 @@
 package dev.palisade.policy.match;
 
-import java.util.Map;
+import java.util.Collection;
 
 /**
- * An immutable hash table from strings to values that can look up a region of a string, or a string plus one
+ * An immutable hash table of rule buckets by their key, that can look up a region of a string, or a string plus one
  * trailing character, without creating the substring. The directory walk needs this: every ancestor of
  * {@code /a/b/c} is looked up while its hash is computed in one left-to-right pass, so a lookup costs the same
  * whatever the number of rules and allocates nothing.
  *
- * <p>Hashes use {@link String#hashCode()}'s polynomial so a key's hash is its cached hash code.
+ * <p>Each slot holds the bucket itself (key, hash and rules in one object), so a hit costs a few dependent memory
+ * loads, which is what matters once the rules outgrow the caches. Hashes use {@link String#hashCode()}'s
+ * polynomial so a key's hash is its cached hash code.
  */
-final class PathTable<V> {
-    private final String[] keys;
-    private final Object[] values;
-    private final int[] hashes;
+final class PathTable {
+    private final RuleBucket[] slots;
     private final int mask;
     /**
      * A Bloom filter of the keys' hashes (16 bits a key, two probes): most ancestors of a path are not keys, and
@@ -24,25 +24,21 @@ final class PathTable<V> {
     /** Most '/' in any key: ancestors deeper than that need no lookup. */
     private final int maxSlashes;
 
-    PathTable(Map<String, V> entries) {
-        int cap = Integer.highestOneBit(Math.max(4, entries.size() * 2 + 1) - 1) << 1;
-        keys = new String[cap];
-        values = new Object[cap];
-        hashes = new int[cap];
+    PathTable(Collection<RuleBucket> buckets) {
+        int cap = Integer.highestOneBit(Math.max(4, buckets.size() * 2 + 1) - 1) << 1;
+        slots = new RuleBucket[cap];
         mask = cap - 1;
-        int bloomBits = Integer.highestOneBit(Math.max(64, entries.size() * 16) - 1) << 1;
+        int bloomBits = Integer.highestOneBit(Math.max(64, buckets.size() * 16) - 1) << 1;
         bloom = new long[bloomBits >>> 6];
         bloomMask = bloomBits - 1;
         int slashes = 0;
-        for (Map.Entry<String, V> e : entries.entrySet()) {
-            int h = e.getKey().hashCode();
+        for (RuleBucket b : buckets) {
+            int h = b.hash;
             addToBloom(h);
-            slashes = Math.max(slashes, (int) e.getKey().chars().filter(c -> c == '/').count());
+            slashes = Math.max(slashes, (int) b.key.chars().filter(c -> c == '/').count());
             int i = spread(h) & mask;
-            while (keys[i] != null) i = (i + 1) & mask;
-            keys[i] = e.getKey();
-            values[i] = e.getValue();
-            hashes[i] = h;
+            while (slots[i] != null) i = (i + 1) & mask;
+            slots[i] = b;
         }
         maxSlashes = slashes;
     }
@@ -64,39 +60,35 @@ final class PathTable<V> {
     }
 
     boolean isEmpty() {
-        for (String k : keys) if (k != null) return false;
+        for (RuleBucket b : slots) if (b != null) return false;
         return true;
     }
 
-    /** Value of key {@code s}. */
-    V get(String s) {
+    /** Bucket of key {@code s}. */
+    RuleBucket get(String s) {
         return get(s, 0, s.length(), s.hashCode());
     }
 
-    /**
-     * Value of key {@code s[from, to)} whose polynomial hash ({@code h = 31 * h + c}) is {@code hash}.
-     */
-    @SuppressWarnings("unchecked")
-    V get(String s, int from, int to, int hash) {
+    /** Bucket of key {@code s[from, to)} whose polynomial hash ({@code h = 31 * h + c}) is {@code hash}. */
+    RuleBucket get(String s, int from, int to, int hash) {
         if (!mightContain(hash)) return null;
         int len = to - from;
         for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
-            String k = keys[i];
-            if (k == null) return null;
-            if (hashes[i] == hash && k.length() == len && k.regionMatches(0, s, from, len)) return (V) values[i];
+            RuleBucket b = slots[i];
+            if (b == null) return null;
+            if (b.hash == hash && b.key.length() == len && b.key.regionMatches(0, s, from, len)) return b;
         }
     }
 
-    /** Value of key {@code s + suffix} whose hash is {@code hash}. */
-    @SuppressWarnings("unchecked")
-    V getWithSuffix(String s, char suffix, int hash) {
+    /** Bucket of key {@code s + suffix} whose hash is {@code hash}. */
+    RuleBucket getWithSuffix(String s, char suffix, int hash) {
         if (!mightContain(hash)) return null;
         int len = s.length();
         for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
-            String k = keys[i];
-            if (k == null) return null;
-            if (hashes[i] == hash && k.length() == len + 1 && k.charAt(len) == suffix && k.regionMatches(0, s, 0, len)) {
-                return (V) values[i];
+            RuleBucket b = slots[i];
+            if (b == null) return null;
+            if (b.hash == hash && b.key.length() == len + 1 && b.key.charAt(len) == suffix && b.key.regionMatches(0, s, 0, len)) {
+                return b;
             }
         }
     }

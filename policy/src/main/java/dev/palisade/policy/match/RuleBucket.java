@@ -17,13 +17,26 @@ final class RuleBucket {
     static final CompiledRule[] NONE = new CompiledRule[0];
     private static final Comparator<CompiledRule> STRENGTH = Comparator.comparingInt(r -> r.action().ordinal());
 
+    /** The key (path, directory, exec name, protocol, capability) and its String hash. */
+    final String key;
+    final int hash;
     final CompiledRule[] anySource;
     /** null when no rule of this key has a source. */
     final Map<String, CompiledRule[]> bySource;
+    /**
+     * The one rule for any source when it applies unconditionally (no pts, no owner/read-only/argument condition,
+     * not a non-recursive directory): its outcome needs no evaluation loop.
+     */
+    final CompiledRule single;
 
-    private RuleBucket(CompiledRule[] anySource, Map<String, CompiledRule[]> bySource) {
+    private RuleBucket(String key, CompiledRule[] anySource, Map<String, CompiledRule[]> bySource) {
+        this.key = key;
+        this.hash = key.hashCode();
         this.anySource = anySource;
         this.bySource = bySource;
+        CompiledRule only = anySource.length == 1 ? anySource[0] : null;
+        this.single = only != null && !only.tty() && !only.readOnly() && !only.ownerOnly() && only.allowedArgs() == null
+                && (only.kind() != dev.palisade.policy.compile.ResourceKind.DIRECTORY || only.recursive()) ? only : null;
     }
 
     CompiledRule[] forSource(String source) {
@@ -53,7 +66,7 @@ final class RuleBucket {
                 frozen = new HashMap<>();
                 for (Map.Entry<String, List<CompiledRule>> e : bySrc.entrySet()) frozen.put(e.getKey(), sorted(e.getValue()));
             }
-            out.put(k, new RuleBucket(any.containsKey(k) ? sorted(any.get(k)) : NONE, frozen));
+            out.put(k, new RuleBucket(String.valueOf(k), any.containsKey(k) ? sorted(any.get(k)) : NONE, frozen));
         }
         return out;
     }

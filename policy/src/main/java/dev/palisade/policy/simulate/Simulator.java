@@ -1,7 +1,6 @@
 package dev.palisade.policy.simulate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.palisade.policy.Policy;
 import dev.palisade.policy.compile.PathAliases;
 import dev.palisade.policy.compile.RuleSet;
@@ -13,7 +12,6 @@ import dev.palisade.policy.select.PolicySelector;
 import dev.palisade.policy.select.WorkloadIdentity;
 import dev.palisade.telemetry.Alert;
 import dev.palisade.telemetry.Log;
-import dev.palisade.telemetry.TelemetryJson;
 import dev.palisade.telemetry.TelemetryTypes;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -37,7 +35,6 @@ public final class Simulator {
     private final PathAliases aliases;
     private final Map<String, RuleSet> compiled = new HashMap<>();
     private final SimulationSummary summary = new SimulationSummary();
-    private final ObjectMapper mapper = TelemetryJson.mapper();
 
     /**
      * @param enforcer {@code BPFLSM} (denials read "Permission denied") or {@code fanotify} ("Operation not permitted")
@@ -61,9 +58,6 @@ public final class Simulator {
                 ? TelemetryTypes.OPERATION_NOT_PERMITTED : TelemetryTypes.PERMISSION_DENIED;
     }
 
-    /** A line that could not be read as a log. */
-    public record Malformed(long lineNumber, String reason) {}
-
     /** An alert, the verdict behind it and the input line it came from. */
     public record Decision(long lineNumber, Alert alert, Verdict verdict, RuleSet rules) {}
 
@@ -71,26 +65,16 @@ public final class Simulator {
      * Reads JSON lines until the end, handing each alert to {@code alerts} and each unreadable line to
      * {@code malformed}; nothing else stops the run.
      */
-    public SimulationSummary run(BufferedReader in, Consumer<Decision> alerts, Consumer<Malformed> malformed) throws IOException {
-        long n = 0;
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-            n++;
-            if (line.isBlank()) continue;
+    public SimulationSummary run(BufferedReader in, Consumer<Decision> alerts, Consumer<LogLines.Malformed> malformed)
+            throws IOException {
+        LogLines.read(in, e -> {
             summary.countLine();
-            JsonNode raw;
-            Log log;
-            try {
-                raw = mapper.readTree(line);
-                if (!raw.isObject()) throw new IllegalArgumentException("not a JSON object");
-                log = mapper.treeToValue(raw, Log.class);
-            } catch (Exception e) {
-                summary.countMalformed();
-                malformed.accept(new Malformed(n, firstLine(e.getMessage())));
-                continue;
-            }
-            long lineNumber = n;
-            decide(log, raw).ifPresent(d -> alerts.accept(new Decision(lineNumber, d.alert(), d.verdict(), d.rules())));
-        }
+            decide(e.log(), e.raw()).ifPresent(d -> alerts.accept(new Decision(e.number(), d.alert(), d.verdict(), d.rules())));
+        }, m -> {
+            summary.countLine();
+            summary.countMalformed();
+            malformed.accept(m);
+        });
         return summary;
     }
 
@@ -145,11 +129,5 @@ public final class Simulator {
 
     private static boolean isEmpty(String s) {
         return s == null || s.isEmpty();
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "unreadable";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

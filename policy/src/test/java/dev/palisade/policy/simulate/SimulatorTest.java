@@ -33,13 +33,13 @@ class SimulatorTest {
                 "Data":"syscall=SYS_EXECVE","Result":"Passed"}""".formatted(program, program, args.isEmpty() ? "" : " " + args);
     }
 
-    record Run(List<Alert> alerts, SimulationSummary summary, List<Simulator.Malformed> malformed) {}
+    record Run(List<Alert> alerts, SimulationSummary summary, List<LogLines.Malformed> malformed) {}
 
     static Run simulate(Posture posture, String... lines) throws IOException {
         Simulator s = new Simulator(SEED, PostureSettings.uniform(Posture.AUDIT).withNamespace("default", posture),
                 new HostIdentity("node-1", Map.of()), TelemetryTypes.ENFORCER_BPF_LSM);
         List<Alert> alerts = new ArrayList<>();
-        List<Simulator.Malformed> bad = new ArrayList<>();
+        List<LogLines.Malformed> bad = new ArrayList<>();
         SimulationSummary sum = s.run(new BufferedReader(new StringReader(String.join("\n", lines))), d -> alerts.add(d.alert()), bad::add);
         return new Run(alerts, sum, bad);
     }
@@ -90,7 +90,7 @@ class SimulatorTest {
     void malformedLinesAreReportedWithTheirNumberAndSkipped() throws IOException {
         Run r = simulate(Posture.BLOCK, "{not json", "", "[1,2]", exec("/usr/sbin/chroot", ""),
                 "{\"Operation\":\"Syscall\",\"NamespaceName\":\"default\"}");
-        assertEquals(List.of(1L, 3L), r.malformed().stream().map(Simulator.Malformed::lineNumber).toList());
+        assertEquals(List.of(1L, 3L), r.malformed().stream().map(LogLines.Malformed::lineNumber).toList());
         assertEquals(1, r.alerts().size());
         assertEquals(2, r.summary().malformed());
         assertEquals(1, r.summary().skipped());

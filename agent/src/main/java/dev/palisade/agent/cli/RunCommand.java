@@ -1,0 +1,111 @@
+package dev.palisade.agent.cli;
+
+import ch.qos.logback.classic.Level;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import dev.palisade.agent.run.Agent;
+import dev.palisade.agent.run.AgentConfig;
+import dev.palisade.policy.compile.Posture;
+import dev.palisade.policy.compile.PostureClass;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code palisade run}: the node agent. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the node agent: enforce policies in the kernel and report alerts.",
+                "",
+                "Standalone by default: policies from a directory, containers found in the runtimes' state",
+                "(runc, containerd), alerts as JSON lines on stdout, the agent's log on stderr. Needs root.",
+                "Stops cleanly on SIGINT/SIGTERM: programs detached, marks removed."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped cleanly", "1:could not start (the message says why and what to do)", "2:bad usage"})
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "HOCON configuration over the embedded default.")
+    Path config;
+
+    @Option(names = {"-p", "--policies"}, paramLabel = "DIR", description = "Policy directory (palisade.policies.directory).")
+    Path policies;
+
+    @Option(names = "--posture", paramLabel = "SPEC", description = "Global posture, e.g. file=block,network=audit,capabilities=audit.")
+    String posture;
+
+    @Option(names = "--enforcer", paramLabel = "NAME", description = "auto (default), fanotify or audit-only.")
+    String enforcer;
+
+    @Override
+    public Integer call() throws Exception {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(Level.toLevel(System.getenv().getOrDefault("PALISADE_LOG_LEVEL", "INFO")));
+        Map<String, Object> overrides = new HashMap<>();
+        if (policies != null) overrides.put("palisade.policies.directory", policies.toAbsolutePath().toString());
+        if (enforcer != null) overrides.put("palisade.agent.enforcer", enforcer);
+        if (posture != null) {
+            try {
+                Posture p = Posture.parse(posture, Posture.AUDIT);
+                for (PostureClass c : PostureClass.values()) {
+                    if (posture.toLowerCase(java.util.Locale.ROOT).contains(c.configName())) {
+                        overrides.put("palisade.posture." + c.configName(), p.of(c).configName());
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--posture: " + e.getMessage());
+            }
+        }
+        var err = spec.commandLine().getErr();
+        if (!isRoot()) {
+            err.println("palisade: run needs root (to load BPF programs, mount bpffs/tracefs and answer fanotify events); "
+                    + "start it with sudo, or as the DaemonSet in deploy/ does");
+            return ExitCodes.FAILURE;
+        }
+        Config cfg;
+        try {
+            cfg = AgentConfig.load(config, overrides);
+        } catch (ConfigException | IllegalArgumentException e) {
+            err.println("palisade: bad configuration: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+        Agent agent;
+        try {
+            agent = Agent.start(cfg);
+        } catch (ConfigException e) {
+            err.println("palisade: bad configuration: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            err.println("palisade: could not start: " + cause.getMessage());
+            org.slf4j.LoggerFactory.getLogger(RunCommand.class).debug("start failure", cause);
+            return ExitCodes.FAILURE;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "palisade-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    private static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) return line.split("\\s+")[2].equals("0");
+            }
+        } catch (java.io.IOException e) {
+            return false;
+        }
+        return false;
+    }
+}

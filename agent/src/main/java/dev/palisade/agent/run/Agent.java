@@ -1,0 +1,272 @@
+package dev.palisade.agent.run;
+
+import com.typesafe.config.Config;
+import dev.palisade.actors.MonitorVisibility;
+import dev.palisade.actors.Node;
+import dev.palisade.actors.NodeSettings;
+import dev.palisade.kernel.enforce.AuditOnlyEnforcer;
+import dev.palisade.kernel.enforce.EnforcementEvent;
+import dev.palisade.kernel.enforce.Enforcer;
+import dev.palisade.kernel.enforce.EnforcerKind;
+import dev.palisade.kernel.event.OperationClass;
+import dev.palisade.kernel.fanotify.FanotifyEnforcer;
+import dev.palisade.kernel.monitor.Monitor;
+import dev.palisade.kernel.probe.NodeCapabilities;
+import dev.palisade.kernel.probe.NodeProbe;
+import dev.palisade.kernel.ring.RingBufferReader;
+import dev.palisade.kernel.sys.BootClock;
+import dev.palisade.kernel.sys.KernelFilesystems;
+import dev.palisade.kernel.sys.Namespaces;
+import dev.palisade.streams.TelemetryOutputs;
+import dev.palisade.streams.metrics.MetricsServer;
+import dev.palisade.streams.metrics.Readiness;
+import dev.palisade.streams.pipeline.EnforcementAlerts;
+import dev.palisade.streams.pipeline.EventPipeline;
+import dev.palisade.streams.pipeline.EventProcessor;
+import dev.palisade.streams.pipeline.NodeIdentity;
+import dev.palisade.streams.pipeline.PipelineCounters;
+import dev.palisade.streams.pipeline.PipelineSettings;
+import dev.palisade.telemetry.AgentMessage;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Palisade node agent, standalone: probes the node, mounts what the kernel programs need, chooses the
+ * enforcer, loads the monitor, starts the event pipeline and the outputs, then the actors; ready once every
+ * container's rules are in force. {@link #close()} undoes all of it in reverse order.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final List<AutoCloseable> stack = new ArrayList<>();
+    private ActorSystem<Void> system;
+    private TelemetryOutputs outputs;
+    private MetricsServer metrics;
+    private EnforcerKind enforcerKind;
+    private NodeCapabilities capabilities;
+    private Node node;
+    private final Readiness readiness = new Readiness();
+
+    private Agent() {}
+
+    public static Agent start(Config config) throws Exception {
+        Agent a = new Agent();
+        try {
+            a.run(config);
+            return a;
+        } catch (Exception | Error e) {
+            a.close();
+            throw e;
+        }
+    }
+
+    private void run(Config config) throws Exception {
+        long t0 = System.nanoTime();
+        AgentSettings settings = AgentSettings.from(config);
+        NodeSettings nodeSettings = NodeSettings.from(config);
+        if (!"standalone".equals(nodeSettings.mode())) {
+            throw new IllegalStateException("palisade.mode = " + nodeSettings.mode()
+                    + " is not available yet in this build; use standalone");
+        }
+        KernelFilesystems fs = KernelFilesystems.ensureAll();
+        stack.add(fs);
+        capabilities = NodeProbe.probe(fs);
+        if (!capabilities.monitorSupported()) {
+            throw new IllegalStateException("this kernel cannot run Palisade's monitor (BTF, ring buffers and "
+                    + "tracepoints are needed); `palisade probe` says which is missing");
+        }
+        enforcerKind = chooseEnforcer(settings.enforcer(), capabilities);
+
+        system = ActorSystem.create(Behaviors.empty(), "palisade", config);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        if (config.getBoolean("palisade.metrics.enabled")) {
+            metrics = MetricsServer.start(system, config.getString("palisade.metrics.interface"),
+                    config.getInt("palisade.metrics.port"), registry, readiness).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            readiness.setLive(true);
+        }
+        outputs = TelemetryOutputs.start(system, config, registry).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        NodeIdentity identity = new NodeIdentity(settings.clusterName(), nodeSettings.nodeName());
+        Set<dev.palisade.policy.compile.OperationClass> enforced = switch (enforcerKind) {
+            case BPF_LSM -> EnumSet.allOf(dev.palisade.policy.compile.OperationClass.class);
+            case FANOTIFY -> EnumSet.of(dev.palisade.policy.compile.OperationClass.PROCESS,
+                    dev.palisade.policy.compile.OperationClass.FILE);
+            case AUDIT_ONLY -> EnumSet.noneOf(dev.palisade.policy.compile.OperationClass.class);
+        };
+        PipelineSettings ps = PipelineSettings.from(config, enforced, EnforcerKind.AUDIT_ONLY.alertName());
+        PipelineCounters counters = new PipelineCounters();
+
+        // Node's view is known only once the actors start; the pipeline reads it through this holder.
+        ViewHolder view = new ViewHolder();
+        BootClock clock = BootClock.now();
+        EventProcessor processor = new EventProcessor(view, ps, identity, clock, Namespaces.hostMountNamespace(), counters,
+                System::nanoTime);
+        EventPipeline pipeline = EventPipeline.start(system, processor, counters, ps.bufferSize(), outputs.hub().sink());
+
+        EnforcementAlerts enforcementAlerts = new EnforcementAlerts(view, identity, ps, counters, System::nanoTime);
+        BoundedSourceQueue<EnforcementEvent> decisions = Source.<EnforcementEvent>queue(ps.bufferSize())
+                .mapConcat(enforcementAlerts::alert)
+                .to(outputs.hub().sink())
+                .run(system);
+        Enforcer enforcer = switch (enforcerKind) {
+            case FANOTIFY -> new FanotifyEnforcer(e -> {
+                if (decisions.offer(e) != QueueOfferResult.enqueued()) counters.countDroppedDecision();
+            }, settings.failClosed());
+            default -> new AuditOnlyEnforcer();
+        };
+        stack.add(enforcer);
+
+        Monitor monitor = Monitor.start(new Monitor.Options(settings.ringBytes(), settings.wakeupBytes(), settings.hostVisibility()));
+        stack.add(monitor);
+        RingBufferReader reader = monitor.openReader(RingBufferReader.Options.defaults());
+        stack.add(reader);
+        reader.start(pipeline.handle());
+        stack.add(() -> pipeline.stop().toCompletableFuture().get(5, TimeUnit.SECONDS));
+
+        bindMetrics(registry, pipeline, reader, counters, enforcer);
+
+        MonitorVisibility visibility = new MonitorVisibility() {
+            @Override
+            public void watch(long cgroupId) {
+                monitor.visibility().set(cgroupId, EnumSet.of(OperationClass.PROCESS, OperationClass.FILE, OperationClass.NETWORK));
+            }
+
+            @Override
+            public void unwatch(long cgroupId) {
+                monitor.visibility().remove(cgroupId);
+            }
+        };
+        node = Node.startStandalone(system, nodeSettings, enforcer, visibility, m -> outputs.hub().offer(m));
+        view.delegate = node.view();
+        stack.add(node);
+        node.ready().toCompletableFuture().get(settings.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        readiness.setReady(true);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        String started = "Palisade started in " + ms + " ms: enforcer " + enforcerKind + ", policies from "
+                + nodeSettings.policiesDirectory() + ", posture " + nodeSettings.posture().global()
+                + (metrics != null ? ", metrics on :" + metrics.port() : "");
+        LOG.info(started);
+        outputs.hub().offer(new AgentMessage(Instant.now().getEpochSecond(), Instant.now().toString(), settings.clusterName(),
+                nodeSettings.nodeName(), "", "Message", "Info", started));
+    }
+
+    private static EnforcerKind chooseEnforcer(String wanted, NodeCapabilities c) {
+        return switch (wanted) {
+            case "auto" -> {
+                if (c.enforcer() == EnforcerKind.BPF_LSM) {
+                    LOG.warn("this kernel supports BPF-LSM, but this build's BPF-LSM enforcer is not ready; using fanotify");
+                    yield c.fanotifyPermissions().available() ? EnforcerKind.FANOTIFY : EnforcerKind.AUDIT_ONLY;
+                }
+                yield c.enforcer();
+            }
+            case "bpf-lsm" -> throw new IllegalStateException("palisade.agent.enforcer = bpf-lsm: not available in this "
+                    + "build; use auto or fanotify");
+            case "fanotify" -> {
+                if (!c.fanotifyPermissions().available()) {
+                    throw new IllegalStateException("palisade.agent.enforcer = fanotify, but this kernel refuses fanotify "
+                            + "permission events: " + c.fanotifyPermissions().detail() + "; use auto or audit-only");
+                }
+                yield EnforcerKind.FANOTIFY;
+            }
+            default -> EnforcerKind.AUDIT_ONLY;
+        };
+    }
+
+    private static void bindMetrics(PrometheusMeterRegistry r, EventPipeline p, RingBufferReader ring, PipelineCounters c,
+                                    Enforcer enforcer) {
+        FunctionCounter.builder("palisade_ring_records", ring, x -> x.stats().records()).description("records drained from the monitor ring").register(r);
+        FunctionCounter.builder("palisade_ring_lost", ring, x -> x.stats().lost()).description("records the kernel could not put on the full ring").register(r);
+        Gauge.builder("palisade_ring_pending_bytes", ring, RingBufferReader::pendingBytes).description("bytes written and not yet drained").register(r);
+        FunctionCounter.builder("palisade_pipeline_events", c, PipelineCounters::events).register(r);
+        FunctionCounter.builder("palisade_pipeline_events_dropped", p.handle(), h -> h.dropped())
+                .description("events dropped because the pipeline's buffer was full").register(r);
+        FunctionCounter.builder("palisade_pipeline_events_malformed", p.handle(), h -> h.malformed()).register(r);
+        FunctionCounter.builder("palisade_pipeline_decisions_dropped", c, PipelineCounters::droppedDecisions)
+                .description("enforcer decisions not reported because the buffer was full").register(r);
+        FunctionCounter.builder("palisade_alerts_emitted", c, PipelineCounters::alerts).register(r);
+        FunctionCounter.builder("palisade_alerts_throttled", c, PipelineCounters::throttled).register(r);
+        FunctionCounter.builder("palisade_logs_emitted", c, PipelineCounters::logs).register(r);
+        Gauge.builder("palisade_pipeline_buffer_depth", p.handle(), h -> h.depth()).register(r);
+        if (enforcer instanceof FanotifyEnforcer f) {
+            FunctionCounter.builder("palisade_enforcer_decisions", f, FanotifyEnforcer::decided).tag("enforcer", "fanotify").register(r);
+            FunctionCounter.builder("palisade_enforcer_denials", f, FanotifyEnforcer::denied).tag("enforcer", "fanotify").register(r);
+            FunctionCounter.builder("palisade_enforcer_failures", f, FanotifyEnforcer::failures).tag("enforcer", "fanotify")
+                    .description("decisions that failed and were answered by the fail-open/closed setting").register(r);
+        }
+    }
+
+    public EnforcerKind enforcer() {
+        return enforcerKind;
+    }
+
+    public NodeCapabilities capabilities() {
+        return capabilities;
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public TelemetryOutputs outputs() {
+        return outputs;
+    }
+
+    public MetricsServer metrics() {
+        return metrics;
+    }
+
+    /** Detaches programs, removes marks and map entries, unmounts what was mounted, in reverse order of start. */
+    @Override
+    public void close() {
+        readiness.setReady(false);
+        for (int i = stack.size() - 1; i >= 0; i--) {
+            try {
+                stack.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("stopping {}: {}", stack.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        stack.clear();
+        try {
+            if (outputs != null) outputs.shutdown(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            if (metrics != null) metrics.stop(Duration.ofSeconds(1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("stopping the outputs: {}", e.toString());
+        }
+        if (system != null) {
+            system.terminate();
+            try {
+                system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("actor system did not stop in time: {}", e.toString());
+            }
+        }
+    }
+
+    /** The published view, once the actors exist (empty before). */
+    private static final class ViewHolder implements dev.palisade.workload.WorkloadView {
+        volatile dev.palisade.workload.WorkloadView delegate;
+
+        @Override
+        public dev.palisade.workload.WorkloadSnapshot current() {
+            var d = delegate;
+            return d == null ? dev.palisade.workload.WorkloadSnapshot.EMPTY : d.current();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.palisade.kernel.fanotify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.palisade.kernel.enforce.EnforcementEvent;
+import dev.palisade.policy.Policy;
+import dev.palisade.policy.compile.OperationClass;
+import dev.palisade.policy.compile.Posture;
+import dev.palisade.policy.compile.RootfsAliases;
+import dev.palisade.policy.compile.RuleSet;
+import dev.palisade.policy.compile.RuleSetCompiler;
+import dev.palisade.policy.compile.Scope;
+import dev.palisade.policy.load.PolicyLoader;
+import dev.palisade.policy.select.PolicySelector;
+import dev.palisade.testing.Need;
+import dev.palisade.testing.Requires;
+import dev.palisade.testing.containers.ExecResult;
+import dev.palisade.testing.containers.RuncContainer;
+import dev.palisade.workload.ContainerInfo;
+import dev.palisade.workload.ProtectedWorkload;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Requires({Need.FANOTIFY, Need.RUNC})
+@Timeout(120)
+class FanotifyEnforcerTest {
+    static final String SEED_DIR = "../policy/src/test/resources/policies/seed";
+    static final String BLOCK_SECRET = """
+            apiVersion: security.kubearmor.com/v1
+            kind: KubeArmorPolicy
+            metadata: {name: block-secret, namespace: default}
+            spec:
+              selector: {matchLabels: {app: nginx}}
+              severity: 7
+              file:
+                matchPaths:
+                - path: /etc/secret
+              action: Block
+            """;
+
+    static ContainerInfo info(RuncContainer c) {
+        return new ContainerInfo(c.id(), "nginx", "", "default", "nginx-1", "", Map.of("app", "nginx"), null, c.cgroupId(),
+                c.cgroupV2Path().toString(), (int) c.initPid(), "/proc/" + c.initPid() + "/root");
+    }
+
+    static RuleSet compile(ContainerInfo c, List<Policy> policies, Posture posture) {
+        return RuleSetCompiler.compile(Scope.CONTAINER, policies.stream().filter(p -> PolicySelector.selects(p, c.identity())).toList(),
+                posture, new RootfsAliases(Path.of(c.rootfs())));
+    }
+
+    @Test
+    void deniesExecAndOpenInOneContainerAndLeavesTheHostAndTheOtherContainerAlone() throws Exception {
+        List<Policy> policies = new java.util.ArrayList<>(PolicyLoader.load(List.of(Path.of(SEED_DIR))).policies());
+        policies.addAll(PolicyLoader.loadText("block.yaml", BLOCK_SECRET).policies());
+        List<EnforcementEvent> events = new CopyOnWriteArrayList<>();
+        try (RuncContainer a = RuncContainer.builder().rootfsFile("/etc/secret", "s3cret\n", 0644).start();
+             RuncContainer b = RuncContainer.builder().rootfsFile("/etc/secret", "other\n", 0644).start();
+             FanotifyEnforcer enforcer = new FanotifyEnforcer(events::add, false)) {
+            ContainerInfo ca = info(a);
+            enforcer.apply(new ProtectedWorkload(ca, compile(ca, policies, Posture.BLOCK)));
+
+            // bash is allowed (written /bin/bash, reported /usr/bin/bash on this merged-/usr root) and is dynamic:
+            // its ld.so must not count as an exec.
+            ExecResult hello = a.exec("/bin/bash", "-c", "echo hello");
+            assertEquals("hello", hello.stdout().strip(), () -> hello + "\ndecisions: " + describe(events));
+
+            // bash forks for the first of two commands: id's parent task is bash
+            ExecResult id = a.exec("/bin/bash", "-c", "/usr/bin/id; exit $?");
+            assertEquals(126, id.exitCode(), id::toString);
+            assertTrue(id.stderr().contains("Operation not permitted"), id::toString);
+
+            ExecResult cat = a.exec("/bin/bash", "-c", "read x < /etc/secret || exit 7; echo $x");
+            assertEquals(7, cat.exitCode(), cat::toString);
+            assertTrue(cat.stderr().contains("Operation not permitted"), cat::toString);
+            assertEquals("s3cret", a.exec("/bin/bash", "-c", "read x < /etc/hostname && echo s3cret").stdout().strip(),
+                    "other files open");
+
+            // the other container and the host are untouched
+            assertTrue(b.exec("/usr/bin/id").ok());
+            assertEquals("other", b.exec("/bin/cat", "/etc/secret").assertOk().stdout().strip());
+            assertEquals(0, new ProcessBuilder("/usr/bin/id").start().waitFor());
+            assertEquals("s3cret\n", java.nio.file.Files.readString(Path.of("/proc/" + a.initPid() + "/root/etc/secret")),
+                    "the host reading the container's files is not judged");
+
+            Thread.sleep(200);
+            EnforcementEvent exec = events.stream().filter(e -> e.resource().equals("/usr/bin/id")).findFirst().orElseThrow();
+            assertEquals(OperationClass.PROCESS, exec.operation());
+            assertEquals("DefaultPosture", exec.verdict().policyName());
+            assertEquals("Operation not permitted", exec.result());
+            assertEquals("/usr/bin/bash", exec.source(), "the source of an exec is its parent task's executable");
+            assertEquals(a.cgroupId(), exec.cgroupId());
+            EnforcementEvent open = events.stream().filter(e -> e.resource().equals("/etc/secret")).findFirst().orElseThrow();
+            assertEquals("block-secret", open.verdict().policyName());
+            assertEquals("7", open.verdict().severity());
+            assertTrue(events.stream().noneMatch(e -> e.resource().contains("ld-linux")), "no event for the loader");
+            assertTrue(events.stream().allMatch(e -> e.cgroupId() == a.cgroupId()));
+
+            // rules replaced atomically: audit posture lets the exec through, reported as Audit
+            enforcer.apply(new ProtectedWorkload(ca, compile(ca, policies, Posture.AUDIT)));
+            assertTrue(a.exec("/bin/bash", "-c", "/usr/bin/id").ok());
+
+            enforcer.remove(ca);
+            assertTrue(a.exec("/bin/cat", "/etc/secret").ok(), "removing the container unmarks it");
+            assertEquals(0, enforcer.failures());
+        }
+    }
+
+    static String describe(List<EnforcementEvent> events) {
+        StringBuilder b = new StringBuilder();
+        for (EnforcementEvent e : events) {
+            b.append("\n  ").append(e.operation()).append(' ').append(e.resource()).append(" by ").append(e.source())
+                    .append(" -> ").append(e.verdict().actionText()).append(' ').append(e.verdict().policyName())
+                    .append(' ').append(e.result());
+        }
+        return b.toString();
+    }
+
+    @Test
+    void aKilledAgentLeavesNothingHung() throws Exception {
+        try (RuncContainer a = RuncContainer.builder().start()) {
+            String javaBin = ProcessHandle.current().info().command().orElseThrow();
+            Process agent = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
+                    System.getProperty("java.class.path"), HoldingAgent.class.getName(), Long.toString(a.initPid()),
+                    Long.toString(a.cgroupId()), a.cgroupV2Path().toString(), a.id())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+            try {
+                java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(agent.getInputStream()));
+                String line;
+                while ((line = out.readLine()) != null && !line.equals("READY")) { /* wait for the marks */ }
+                assertEquals("READY", line);
+                Process slow = a.execAsync("/bin/cat", "/etc/hostname");
+                Thread.sleep(300);
+                assertTrue(slow.isAlive(), "the agent holds the open unanswered");
+                agent.destroyForcibly().waitFor();
+                assertTrue(slow.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "pending events are released");
+                assertEquals(0, slow.exitValue());
+                assertTrue(a.exec("/usr/bin/id").ok(), "and nothing stays marked");
+            } finally {
+                agent.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void refusesToMarkATaskOfTheAgentsOwnMountNamespace() {
+        try (FanotifyEnforcer enforcer = new FanotifyEnforcer(e -> { }, false)) {
+            int self = (int) ProcessHandle.current().pid();
+            ContainerInfo host = new ContainerInfo("not-a-container", "x", "", "default", "", "", Map.of("app", "nginx"), null, 1, "/",
+                    self, "/proc/" + self + "/root");
+            RuleSet rules = compile(host, PolicyLoader.load(List.of(Path.of(SEED_DIR))).policies().stream()
+                    .map(p -> p).toList(), Posture.BLOCK);
+            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.palisade.kernel.enforce.EnforcementException.class,
+                    () -> enforcer.apply(new ProtectedWorkload(host, rules)));
+            assertTrue(e.getMessage().contains("shares the agent's mount namespace"), e.getMessage());
+            assertFalse(rules.rules().isEmpty());
+        }
+    }
+}

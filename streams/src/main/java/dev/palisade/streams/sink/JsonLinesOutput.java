@@ -1,0 +1,181 @@
+package dev.palisade.streams.sink;
+
+import dev.palisade.telemetry.Telemetry;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+
+/**
+ * JSON lines to stdout or to a file. Writing is blocking, so it happens on the output's own thread: a stalled
+ * reader of stdout or a slow disk fills this sink's buffer and nothing else. Records that arrive while a write is
+ * under way are batched into the next write, so a busy sink makes few large writes and an idle one writes each
+ * record at once.
+ */
+public final class JsonLinesOutput implements TelemetryOutput {
+    /** Opens the stream; {@code firstOpen} is false when the sink reopens it after a crash. */
+    @FunctionalInterface
+    public interface Opener {
+        OutputStream open(boolean firstOpen) throws IOException;
+    }
+
+    private static final int MAX_BATCH = 4096;
+    private static final int STREAM_BUFFER = 64 * 1024;
+
+    private final String name;
+    private final Opener opener;
+    private final Duration flushInterval;
+    private final AtomicBoolean opened = new AtomicBoolean();
+
+    /**
+     * @param flushInterval zero flushes after every write; longer leaves lines in a 64 KiB buffer for at most that long
+     */
+    public JsonLinesOutput(String name, Opener opener, Duration flushInterval) {
+        this.name = name;
+        this.opener = opener;
+        this.flushInterval = flushInterval;
+    }
+
+    /** Lines on this process's standard output (as it is when the sink is made); never closes it. */
+    public static JsonLinesOutput stdout(Duration flushInterval) {
+        PrintStream stdout = System.out;
+        return new JsonLinesOutput("stdout", first -> new FilterOutputStream(stdout) {
+            @Override
+            public void write(byte[] b, int off, int len) {
+                stdout.write(b, off, len);
+            }
+
+            @Override
+            public void close() {
+                stdout.flush();
+            }
+        }, flushInterval);
+    }
+
+    /** Lines in a file, created with its directories if missing; {@code append = false} truncates it once, at start. */
+    public static JsonLinesOutput file(Path path, boolean append, Duration flushInterval) {
+        return new JsonLinesOutput("file", first -> {
+            Path dir = path.toAbsolutePath().getParent();
+            if (dir != null) Files.createDirectories(dir);
+            boolean truncate = first && !append;
+            return Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    truncate ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND);
+        }, flushInterval);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Flow<Telemetry, Delivery, NotUsed> deliveryFlow(ErrorReport errors) {
+        return Flow.lazyFlow(() -> {
+            LineWriter writer = new LineWriter(errors);
+            return Flow.<Telemetry>create()
+                    .batch(MAX_BATCH, JsonLinesOutput::newBatch, JsonLinesOutput::addToBatch)
+                    .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> writer.write(batch), writer.thread))
+                    .watchTermination((mat, done) -> {
+                        done.whenComplete((ok, ex) -> writer.close());
+                        return mat;
+                    });
+        }).mapMaterializedValue(f -> NotUsed.getInstance());
+    }
+
+    private static List<Telemetry> newBatch(Telemetry first) {
+        List<Telemetry> batch = new ArrayList<>();
+        batch.add(first);
+        return batch;
+    }
+
+    private static List<Telemetry> addToBatch(List<Telemetry> batch, Telemetry next) {
+        batch.add(next);
+        return batch;
+    }
+
+    /** The stream and its one thread; opened on that thread when the first batch arrives. */
+    private final class LineWriter {
+        final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "palisade-sink-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        private OutputStream out;
+        private long lastFlushNanos = System.nanoTime();
+        private boolean dirty;
+
+        private final ErrorReport errors;
+
+        LineWriter(ErrorReport errors) {
+            this.errors = errors;
+            if (!flushInterval.isZero()) {
+                long ms = Math.max(1, flushInterval.toMillis());
+                thread.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        Delivery write(List<Telemetry> batch) {
+            try {
+                if (out == null) {
+                    out = new BufferedOutputStream(opener.open(opened.compareAndSet(false, true)), STREAM_BUFFER);
+                }
+                int failed = 0;
+                for (Telemetry r : batch) {
+                    try {
+                        JsonLineEncoder.writeLine(r, out);
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        failed++;
+                        errors.error("cannot encode a record", e);
+                    }
+                }
+                dirty = true;
+                if (flushInterval.isZero() || System.nanoTime() - lastFlushNanos >= flushInterval.toNanos()) flush();
+                return Delivery.of(batch.size() - failed, failed);
+            } catch (IOException e) {
+                errors.error("write failed", e);
+                // Fail the stage: IsolatedSink counts the batch as aborted and reopens the stream after a backoff.
+                throw new UncheckedIOException(name + " sink: write failed", e);
+            }
+        }
+
+        private void flush() throws IOException {
+            if (dirty && out != null) out.flush();
+            dirty = false;
+            lastFlushNanos = System.nanoTime();
+        }
+
+        private void flushQuietly() {
+            try {
+                flush();
+            } catch (IOException ignored) {
+                // the next write reports the broken stream
+            }
+        }
+
+        void close() {
+            thread.execute(() -> {
+                try {
+                    if (out != null) out.close();
+                } catch (IOException ignored) {
+                    // nothing left to save
+                }
+            });
+            thread.shutdown();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.palisade.streams.sink;
+
+import dev.palisade.telemetry.Telemetry;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+
+/**
+ * A destination for telemetry: stdout, a file, Kafka, Elasticsearch, the gRPC feeder. It only has to say how records
+ * get there; {@link IsolatedSink} adds the buffer, the drop and error accounting and the restarts.
+ */
+public interface TelemetryOutput {
+    /** Short name used in metric tags and logs ({@code stdout}, {@code kafka}, ...). */
+    String name();
+
+    /**
+     * A new delivery stage. It reports every record it takes in exactly once, as delivered or failed, through the
+     * {@link Delivery} values it emits (a batching stage reports a whole batch at once). Failing the stage is for
+     * the unexpected: the records inside are then counted as aborted and a fresh stage is made after a backoff.
+     */
+    Flow<Telemetry, Delivery, NotUsed> deliveryFlow(ErrorReport errors);
+
+    /** Where a delivery stage reports a failed write, request or send (counted, and logged at a bounded rate). */
+    @FunctionalInterface
+    interface ErrorReport {
+        void error(String what, Throwable cause);
+    }
+}
