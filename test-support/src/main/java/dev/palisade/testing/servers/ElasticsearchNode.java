@@ -62,7 +62,7 @@ public final class ElasticsearchNode implements AutoCloseable {
             user.ifPresent(u -> cmd.addAll(List.of("runuser", "-u", u, "--")));
             cmd.addAll(List.of("env", "ES_JAVA_HOME=" + System.getProperty("java.home"), "ES_PATH_CONF=" + conf,
                     "ES_JAVA_OPTS=-Xms512m -Xmx512m", "ES_TMPDIR=" + instance.resolve("tmp"),
-                    home.resolve("bin/elasticsearch").toString(), "-d", "-p", pidFile.toString(), "-q",
+                    home.resolve("bin/elasticsearch").toString(), "-d", "-p", pidFile.toString(),
                     "-E", "cluster.name=palisade-test", "-E", "node.name=palisade-test-node",
                     "-E", "discovery.type=single-node", "-E", "xpack.security.enabled=false",
                     "-E", "network.host=127.0.0.1", "-E", "http.port=" + port, "-E", "transport.port=" + transport,
