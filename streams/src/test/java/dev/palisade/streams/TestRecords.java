@@ -37,7 +37,7 @@ public final class TestRecords {
                 .clusterName("test-cluster").hostName("node-1").namespaceName("default")
                 .owner(new PodOwner("Deployment", "web", "default")).podName("web-0").labels("app=web")
                 .containerId("web-container").containerName("web").containerImage("busybox:1")
-                .hostPpid(300).hostPid(301 + n).ppid(2).pid(3).uid(0).parentProcessName("/bin/sh")
+                .hostPpid(300).hostPid(301 + n).ppid(2).pid(3).uid(1).parentProcessName("/bin/sh")
                 .processName("/bin/cat").type(TelemetryTypes.CONTAINER_LOG).source("/bin/sh")
                 .operation(TelemetryTypes.OP_FILE).resource("/etc/passwd").data("syscall=SYS_OPENAT flags=O_RDONLY")
                 .eventData(Map.of("n", Integer.toString(n))).result(TelemetryTypes.PASSED).cwd("/root").tty("pts1")
