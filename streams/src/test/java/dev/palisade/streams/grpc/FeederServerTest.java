@@ -179,9 +179,13 @@ class FeederServerTest {
             int n = 5000;
             for (int i = 0; i < n; i++) {
                 hub.offer(TestRecords.log(i));
-                if (i % 50 == 49) Thread.sleep(20); // ~2500 records/s: a pace the fast client keeps up with
+                if (i % 20 == 19) Thread.sleep(20); // ~1000 records/s: a pace the fast client keeps up with
             }
-            StreamsTestKit.await("fast client receiving all " + n, Duration.ofSeconds(30), () -> fast.get() == n);
+            try {
+                StreamsTestKit.await("fast client receiving all " + n, Duration.ofSeconds(30), () -> fast.get() == n);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + ": fast got " + fast.get() + ", " + subscribers.clients(), e);
+            }
             List<FeederSubscribers.ClientStats> stats = new ArrayList<>(subscribers.clients());
             // HTTP/2 flow-control windows absorb a few thousand records before the slow client's queue fills.
             var slowStats = stats.stream().filter(st -> st.dropped() > 0).findFirst()
