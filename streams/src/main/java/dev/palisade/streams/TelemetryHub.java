@@ -119,7 +119,8 @@ public final class TelemetryHub implements AutoCloseable {
         List<CompletableFuture<Done>> all = new ArrayList<>();
         for (IsolatedSink.Running r : running) {
             CompletableFuture<Done> done = r.done().toCompletableFuture();
-            all.add(done.completeOnTimeout(Done.getInstance(), timeout.toMillis(), TimeUnit.MILLISECONDS)
+            // copy(): completeOnTimeout completes the future it is called on, and done must stay the sink's own.
+            all.add(done.copy().completeOnTimeout(Done.getInstance(), timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .thenCompose(d -> {
                         if (done.isDone()) return done.exceptionally(ex -> Done.getInstance());
                         LOG.warn("sink {} did not finish within {}; abandoning what it still holds", r.name(), timeout);

@@ -122,7 +122,8 @@ public record SinksConfig(int hubBufferSize,
         try {
             return read.get();
         } catch (ConfigException e) {
-            throw e; // already names the file, line and full key path
+            // Typesafe names the origin (file and line) but, inside a sub-block, only the key relative to it.
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             if (msg.startsWith(ROOT)) throw e;

@@ -8,8 +8,9 @@ import dev.palisade.grpc.feeder.Message;
 import dev.palisade.grpc.feeder.Podowner;
 
 /**
- * Palisade's telemetry records to and from the feeder protobuf messages. Absent strings travel as proto3's empty
- * string and come back as null; fields the records do not carry (hashes, exec events, node id) stay unset.
+ * Palisade's telemetry records to and from the feeder protobuf messages. Records and proto3 agree that an unset
+ * string is empty, so strings map one to one. The owner is sent only when it names something, as KubeArmor's feeder
+ * does. Fields the records do not carry (hashes, exec events, node id) stay unset.
  */
 public final class FeederMapping {
     private FeederMapping() {}
@@ -27,23 +28,23 @@ public final class FeederMapping {
                 .setData(s(a.data())).putAllEventData(a.eventData()).setEnforcer(s(a.enforcer()))
                 .setAction(s(a.action())).setResult(s(a.result())).setCwd(s(a.cwd())).setTTY(s(a.tty()))
                 .setMaxAlertsPerSec(a.maxAlertsPerSec()).setDroppingAlertsInterval(a.droppingAlertsInterval());
-        if (a.owner() != null) b.setOwner(toProto(a.owner()));
+        if (named(a.owner())) b.setOwner(toProto(a.owner()));
         return b.build();
     }
 
     public static Alert fromProto(dev.palisade.grpc.feeder.Alert p) {
         return Alert.builder()
-                .timestamp(p.getTimestamp()).updatedTime(n(p.getUpdatedTime())).clusterName(n(p.getClusterName()))
-                .hostName(n(p.getHostName())).namespaceName(n(p.getNamespaceName()))
-                .owner(p.hasOwner() ? fromProto(p.getOwner()) : null).podName(n(p.getPodName()))
-                .labels(n(p.getLabels())).containerId(n(p.getContainerID())).containerName(n(p.getContainerName()))
-                .containerImage(n(p.getContainerImage())).hostPpid(p.getHostPPID()).hostPid(p.getHostPID())
-                .ppid(p.getPPID()).pid(p.getPID()).uid(p.getUID()).parentProcessName(n(p.getParentProcessName()))
-                .processName(n(p.getProcessName())).policyName(n(p.getPolicyName())).severity(n(p.getSeverity()))
-                .tags(n(p.getTags())).atags(p.getATagsList()).message(n(p.getMessage())).type(n(p.getType()))
-                .source(n(p.getSource())).operation(n(p.getOperation())).resource(n(p.getResource()))
-                .data(n(p.getData())).eventData(p.getEventDataMap()).enforcer(n(p.getEnforcer()))
-                .action(n(p.getAction())).result(n(p.getResult())).cwd(n(p.getCwd())).tty(n(p.getTTY()))
+                .timestamp(p.getTimestamp()).updatedTime(p.getUpdatedTime()).clusterName(p.getClusterName())
+                .hostName(p.getHostName()).namespaceName(p.getNamespaceName())
+                .owner(p.hasOwner() ? fromProto(p.getOwner()) : null).podName(p.getPodName())
+                .labels(p.getLabels()).containerId(p.getContainerID()).containerName(p.getContainerName())
+                .containerImage(p.getContainerImage()).hostPpid(p.getHostPPID()).hostPid(p.getHostPID())
+                .ppid(p.getPPID()).pid(p.getPID()).uid(p.getUID()).parentProcessName(p.getParentProcessName())
+                .processName(p.getProcessName()).policyName(p.getPolicyName()).severity(p.getSeverity())
+                .tags(p.getTags()).atags(p.getATagsList()).message(p.getMessage()).type(p.getType())
+                .source(p.getSource()).operation(p.getOperation()).resource(p.getResource())
+                .data(p.getData()).eventData(p.getEventDataMap()).enforcer(p.getEnforcer())
+                .action(p.getAction()).result(p.getResult()).cwd(p.getCwd()).tty(p.getTTY())
                 .maxAlertsPerSec(p.getMaxAlertsPerSec()).droppingAlertsInterval(p.getDroppingAlertsInterval())
                 .build();
     }
@@ -58,21 +59,21 @@ public final class FeederMapping {
                 .setProcessName(s(l.processName())).setType(s(l.type())).setSource(s(l.source()))
                 .setOperation(s(l.operation())).setResource(s(l.resource())).setData(s(l.data()))
                 .putAllEventData(l.eventData()).setResult(s(l.result())).setCwd(s(l.cwd())).setTTY(s(l.tty()));
-        if (l.owner() != null) b.setOwner(toProto(l.owner()));
+        if (named(l.owner())) b.setOwner(toProto(l.owner()));
         return b.build();
     }
 
     public static Log fromProto(dev.palisade.grpc.feeder.Log p) {
         return Log.builder()
-                .timestamp(p.getTimestamp()).updatedTime(n(p.getUpdatedTime())).clusterName(n(p.getClusterName()))
-                .hostName(n(p.getHostName())).namespaceName(n(p.getNamespaceName()))
-                .owner(p.hasOwner() ? fromProto(p.getOwner()) : null).podName(n(p.getPodName()))
-                .labels(n(p.getLabels())).containerId(n(p.getContainerID())).containerName(n(p.getContainerName()))
-                .containerImage(n(p.getContainerImage())).hostPpid(p.getHostPPID()).hostPid(p.getHostPID())
-                .ppid(p.getPPID()).pid(p.getPID()).uid(p.getUID()).parentProcessName(n(p.getParentProcessName()))
-                .processName(n(p.getProcessName())).type(n(p.getType())).source(n(p.getSource()))
-                .operation(n(p.getOperation())).resource(n(p.getResource())).data(n(p.getData()))
-                .eventData(p.getEventDataMap()).result(n(p.getResult())).cwd(n(p.getCwd())).tty(n(p.getTTY()))
+                .timestamp(p.getTimestamp()).updatedTime(p.getUpdatedTime()).clusterName(p.getClusterName())
+                .hostName(p.getHostName()).namespaceName(p.getNamespaceName())
+                .owner(p.hasOwner() ? fromProto(p.getOwner()) : null).podName(p.getPodName())
+                .labels(p.getLabels()).containerId(p.getContainerID()).containerName(p.getContainerName())
+                .containerImage(p.getContainerImage()).hostPpid(p.getHostPPID()).hostPid(p.getHostPID())
+                .ppid(p.getPPID()).pid(p.getPID()).uid(p.getUID()).parentProcessName(p.getParentProcessName())
+                .processName(p.getProcessName()).type(p.getType()).source(p.getSource())
+                .operation(p.getOperation()).resource(p.getResource()).data(p.getData())
+                .eventData(p.getEventDataMap()).result(p.getResult()).cwd(p.getCwd()).tty(p.getTTY())
                 .build();
     }
 
@@ -85,8 +86,8 @@ public final class FeederMapping {
     }
 
     public static AgentMessage fromProto(Message p) {
-        return new AgentMessage(p.getTimestamp(), n(p.getUpdatedTime()), n(p.getClusterName()), n(p.getHostName()),
-                n(p.getHostIP()), n(p.getType()), n(p.getLevel()), n(p.getMessage()));
+        return new AgentMessage(p.getTimestamp(), p.getUpdatedTime(), p.getClusterName(), p.getHostName(),
+                p.getHostIP(), p.getType(), p.getLevel(), p.getMessage());
     }
 
     private static Podowner toProto(PodOwner o) {
@@ -94,14 +95,14 @@ public final class FeederMapping {
     }
 
     private static PodOwner fromProto(Podowner p) {
-        return new PodOwner(n(p.getRef()), n(p.getName()), n(p.getNamespace()));
+        return new PodOwner(p.getRef(), p.getName(), p.getNamespace());
+    }
+
+    private static boolean named(PodOwner o) {
+        return o != null && !(s(o.ref()).isEmpty() && s(o.name()).isEmpty() && s(o.namespace()).isEmpty());
     }
 
     private static String s(String v) {
         return v == null ? "" : v;
-    }
-
-    private static String n(String v) {
-        return v.isEmpty() ? null : v;
     }
 }

@@ -9,10 +9,8 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -23,7 +21,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 public final class MetricsServer {
     /** Prometheus' text exposition format, version 0.0.4. */
-    private static final ContentType.WithCharset PROMETHEUS_TEXT = MediaTypes.TEXT_PLAIN.toContentType(HttpCharsets.UTF_8);
+    private static final ContentType PROMETHEUS_TEXT = ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
 
     private final PrometheusMeterRegistry registry;
     private final Readiness readiness;
@@ -46,7 +44,8 @@ public final class MetricsServer {
         var d = new AllDirectives() {};
         return d.get(() -> d.concat(
                 d.path("metrics", () -> d.complete(HttpResponse.create()
-                        .withEntity(HttpEntities.create(PROMETHEUS_TEXT, registry.scrape())))),
+                        .withEntity(HttpEntities.create(PROMETHEUS_TEXT,
+                                registry.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8))))),
                 d.path("readyz", () -> d.complete(readiness.isReady()
                         ? HttpResponse.create().withStatus(StatusCodes.OK).withEntity(ContentTypes.TEXT_PLAIN_UTF8, "ready\n")
                         : HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE)

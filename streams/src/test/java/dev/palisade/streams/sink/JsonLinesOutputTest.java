@@ -1,0 +1,109 @@
+package dev.palisade.streams.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.palisade.streams.StreamsTestKit;
+import dev.palisade.streams.TelemetryHub;
+import dev.palisade.streams.TestRecords;
+import dev.palisade.telemetry.AgentMessage;
+import dev.palisade.telemetry.Telemetry;
+import dev.palisade.telemetry.TelemetryJson;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JsonLinesOutputTest {
+    private final ActorTestKit kit = StreamsTestKit.create("jsonlines-test");
+
+    @AfterAll
+    void shutdown() {
+        kit.shutdownTestKit();
+    }
+
+    private static List<Telemetry> mixed(int n) {
+        List<Telemetry> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(TestRecords.alert(i));
+            all.add(TestRecords.log(i));
+            all.add(TestRecords.hostLog(i));
+            all.add(TestRecords.message(i));
+        }
+        return all;
+    }
+
+    private static Telemetry parse(String line, Telemetry like) throws Exception {
+        return switch (like) {
+            case dev.palisade.telemetry.Alert a -> TelemetryJson.readAlert(line);
+            case dev.palisade.telemetry.Log l -> TelemetryJson.readLog(line);
+            case AgentMessage m -> TelemetryJson.mapper().readValue(line, AgentMessage.class);
+        };
+    }
+
+    @Test
+    void fileLinesParseBackToEqualRecordsAndAppendKeepsOldLines(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("sub/dir/telemetry.jsonl");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "{\"old\":true}\n");
+        var sink = new IsolatedSink(JsonLinesOutput.file(file, true, Duration.ofMillis(50)), SinkSettings.defaults(10_000));
+        TelemetryHub hub = TelemetryHub.start(kit.system(), 10_000, List.of(sink), null);
+        List<Telemetry> sent = mixed(250);
+        for (Telemetry r : sent) hub.offer(r);
+        hub.shutdown(Duration.ofSeconds(10)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertEquals(sent.size() + 1, lines.size());
+        assertEquals("{\"old\":true}", lines.getFirst());
+        for (int i = 0; i < sent.size(); i++) assertEquals(sent.get(i), parse(lines.get(i + 1), sent.get(i)), lines.get(i + 1));
+        assertEquals(sent.size(), sink.counters().delivered());
+        assertEquals(0, sink.counters().dropped());
+        // KubeArmor's field names, zero values left out
+        String hostLine = lines.get(3);
+        assertEquals(true, hostLine.contains("\"HostName\":\"node-1\"") && !hostLine.contains("ContainerID"), hostLine);
+    }
+
+    @Test
+    void truncateOnStartWhenNotAppending(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("t.jsonl");
+        Files.writeString(file, "stale\n");
+        var sink = new IsolatedSink(JsonLinesOutput.file(file, false, Duration.ZERO), SinkSettings.defaults(100));
+        TelemetryHub hub = TelemetryHub.start(kit.system(), 100, List.of(sink), null);
+        hub.offer(TestRecords.alert(1));
+        hub.shutdown(Duration.ofSeconds(10)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(1, lines.size());
+        assertEquals(TestRecords.alert(1), TelemetryJson.readAlert(lines.getFirst()));
+    }
+
+    @Test
+    void stdoutLinesParseBackToEqualRecords() throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        IsolatedSink sink;
+        List<Telemetry> sent = mixed(100);
+        try {
+            sink = new IsolatedSink(JsonLinesOutput.stdout(Duration.ZERO), SinkSettings.defaults(10_000));
+            TelemetryHub hub = TelemetryHub.start(kit.system(), 10_000, List.of(sink), null);
+            for (Telemetry r : sent) hub.offer(r);
+            hub.shutdown(Duration.ofSeconds(10)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } finally {
+            System.setOut(original);
+        }
+        String[] lines = captured.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(sent.size(), lines.length);
+        for (int i = 0; i < sent.size(); i++) assertEquals(sent.get(i), parse(lines[i], sent.get(i)));
+        assertEquals(sent.size(), sink.counters().delivered());
+    }
+}
