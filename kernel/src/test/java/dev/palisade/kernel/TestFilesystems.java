@@ -5,8 +5,9 @@ import dev.palisade.kernel.sys.KernelFilesystems;
 import java.util.EnumSet;
 
 /**
- * tracefs, securityfs and bpffs for the tests of this JVM: mounted once when missing, unmounted (only
- * what was mounted here) when the JVM exits.
+ * tracefs, securityfs and bpffs for the tests of this JVM: mounted once when missing and left mounted. Other
+ * test JVMs on the same host may start relying on a mount as soon as it appears; unmounting it when this JVM
+ * exits would pull it from under them (a tracepoint attach, a pin). A kernel filesystem left mounted is harmless.
  */
 public final class TestFilesystems {
     private static KernelFilesystems mounted;
@@ -14,11 +15,7 @@ public final class TestFilesystems {
     private TestFilesystems() {}
 
     public static synchronized KernelFilesystems ensure() {
-        if (mounted == null) {
-            mounted = KernelFilesystems.ensure(EnumSet.allOf(KernelFilesystem.class));
-            KernelFilesystems fs = mounted;
-            Runtime.getRuntime().addShutdownHook(new Thread(fs::close, "unmount-test-filesystems"));
-        }
+        if (mounted == null) mounted = KernelFilesystems.ensure(EnumSet.allOf(KernelFilesystem.class));
         return mounted;
     }
 }

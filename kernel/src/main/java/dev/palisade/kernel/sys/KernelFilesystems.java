@@ -1,5 +1,6 @@
 package dev.palisade.kernel.sys;
 
+import dev.palisade.kernel.ffm.Errno;
 import dev.palisade.kernel.ffm.Libc;
 import dev.palisade.kernel.ffm.NativeException;
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure securityfs, tracefs and bpffs are mounted, mounting what is missing, and on close unmounts
- * only what it mounted itself. Tracing through debugfs (/sys/kernel/debug/tracing) counts as present.
+ * only what it mounted itself and nobody is using. Tracing through debugfs (/sys/kernel/debug/tracing) counts as
+ * present. Other processes may mount the same filesystems concurrently: losing that race counts as present.
  */
 public final class KernelFilesystems implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KernelFilesystems.class);
@@ -50,6 +52,11 @@ public final class KernelFilesystems implements AutoCloseable {
                 mounted.add(fs);
                 LOG.info("mounted {} at {}", fs.fsType(), fs.mountPoint());
             } catch (NativeException e) {
+                // EBUSY: another process mounted it between our look and our mount; it is there, just not ours
+                if (e.errno() == Errno.EBUSY && isMounted(MountTable.current(), fs)) {
+                    present.add(fs);
+                    continue;
+                }
                 unavailable.put(fs, e.getMessage());
                 LOG.warn("cannot mount {} at {}: {}", fs.fsType(), fs.mountPoint(), e.getMessage());
             }
@@ -87,24 +94,35 @@ public final class KernelFilesystems implements AutoCloseable {
         return Files.isDirectory(tracefs.resolve("events")) ? tracefs : DEBUGFS_TRACING;
     }
 
-    /** Unmounts, in reverse order, what this instance mounted. Idempotent. */
+    /**
+     * Unmounts, in reverse order, what this instance mounted and nobody else has started to use. A bpffs that
+     * holds pins (anyone's: another tool may have pinned there since) stays; so does anything busy. Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
         for (int i = mounted.size() - 1; i >= 0; i--) {
             KernelFilesystem fs = mounted.get(i);
+            if (fs == KernelFilesystem.BPFFS && holdsEntries(fs.mountPoint())) {
+                LOG.info("left {} mounted at {}: it holds pinned objects", fs.fsType(), fs.mountPoint());
+                continue;
+            }
             try {
                 Libc.umount(fs.mountPoint().toString(), 0);
                 LOG.info("unmounted {} from {}", fs.fsType(), fs.mountPoint());
             } catch (NativeException e) {
-                // busy (someone else uses it now): detach lazily rather than leave it to nobody
-                try {
-                    Libc.umount(fs.mountPoint().toString(), Libc.MNT_DETACH);
-                } catch (NativeException e2) {
-                    LOG.warn("cannot unmount {} at {}: {}", fs.fsType(), fs.mountPoint(), e2.getMessage());
-                }
+                // busy: another process uses it now, so it stays mounted (a kernel filesystem left mounted is harmless)
+                LOG.info("left {} mounted at {}: {}", fs.fsType(), fs.mountPoint(), e.getMessage());
             }
+        }
+    }
+
+    private static boolean holdsEntries(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isPresent();
+        } catch (java.io.IOException | RuntimeException e) {
+            return true;   // cannot tell: keep it
         }
     }
 }

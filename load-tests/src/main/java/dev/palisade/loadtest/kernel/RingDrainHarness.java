@@ -36,23 +36,21 @@ public final class RingDrainHarness {
     private RingDrainHarness() {}
 
     public static void main(String[] args) throws Exception {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 16;
-        int warmup = Math.min(6, rounds - 1);
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 24;
+        int warmup = Math.min(8, rounds - 1);
         Path repo = Path.of(System.getProperty("palisade.repo", ".")).toAbsolutePath();
         Path consumer = compileConsumer(repo);
-        try (KernelFilesystems fs = KernelFilesystems.ensure(EnumSet.of(KernelFilesystem.TRACEFS, KernelFilesystem.BPFFS))) {
-            if (!fs.isPresent(KernelFilesystem.BPFFS) || !fs.isPresent(KernelFilesystem.TRACEFS)) {
-                throw new IllegalStateException("tracefs and bpffs are needed: " + fs.unavailable());
-            }
-            drainRate(consumer, rounds, warmup);
-            live();
-        }
+        // tracefs is left mounted: other processes on this host may rely on it by the time we finish
+        KernelFilesystems fs = KernelFilesystems.ensure(EnumSet.of(KernelFilesystem.TRACEFS));
+        if (!fs.isPresent(KernelFilesystem.TRACEFS)) throw new IllegalStateException("tracefs is needed: " + fs.unavailable());
+        drainRate(consumer, rounds, warmup);
+        live();
     }
 
     // ------------------------------------------------------------------ 1. drain rate, Java vs C
 
     private static void drainRate(Path consumer, int rounds, int warmup) throws Exception {
-        int ringBytes = 64 << 20;
+        int ringBytes = 128 << 20;
         long calls = ringBytes / RECORD_BYTES / PER_CALL;
         long records = calls * PER_CALL;
         System.out.printf("== drain rate: %d MiB ring, %d records of 32 bytes per fill, %d rounds (%d warm-up)%n",
@@ -61,11 +59,14 @@ public final class RingDrainHarness {
         List<Double> java = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         try (RingSelftest producer = RingSelftest.load(ringBytes)) {
-            Path pinDir = Path.of("/sys/fs/bpf", "palisade-bench-" + ProcessHandle.current().pid());
-            Files.createDirectories(pinDir);
+            // the C consumer finds the ring by a pin, in a bpffs instance of our own: nobody else can unmount it
+            Path pinDir = Files.createTempDirectory("palisade-bench-bpffs-");
             Path pin = pinDir.resolve("ring");
-            producer.ring().pin(pin);
+            boolean mounted = false;
             try {
+                Libc.mount("bpf", pinDir.toString(), "bpf", 0);
+                mounted = true;
+                producer.ring().pin(pin);
                 for (int r = 0; r < rounds; r++) {
                     double cRate = 0;
                     double jRate = 0;
@@ -86,7 +87,10 @@ public final class RingDrainHarness {
                 }
                 if (producer.lost() != 0) throw new IllegalStateException("fills must not overflow: " + producer.lost() + " lost");
             } finally {
-                Files.deleteIfExists(pin);
+                if (mounted) {
+                    Files.deleteIfExists(pin);
+                    Libc.umount(pinDir.toString(), 0);
+                }
                 Files.deleteIfExists(pinDir);
             }
         }
