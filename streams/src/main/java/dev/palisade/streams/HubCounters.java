@@ -7,9 +7,9 @@ public final class HubCounters {
     private final LongAdder offered = new LongAdder();
     private final LongAdder dropped = new LongAdder();
 
-    void countOffered() { offered.increment(); }
+    void countOffered(int n) { offered.add(n); }
 
-    void countDropped() { dropped.increment(); }
+    void countDropped(int n) { dropped.add(n); }
 
     public long offered() { return offered.sum(); }
 

@@ -156,4 +156,42 @@ class TelemetryHubTest {
         assertEquals(30, all.seen.get());
         assertEquals(10, sink.counters().offered());
     }
+
+    @Test
+    void batchesAreCountedInRecordsAndAClosedHubRefusesAWholeBatch() throws Exception {
+        var out = new CountingOutput("batches");
+        var sink = new IsolatedSink(out, settings(10_000));
+        TelemetryHub hub = TelemetryHub.start(kit.system(), 10_000, List.of(sink), null);
+        int sent = 0;
+        for (int size = 1; size <= 60; size++) {
+            List<Telemetry> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < size; i++) batch.add(TestRecords.log(sent++));
+            assertTrue(hub.offerAll(batch));
+        }
+        assertTrue(hub.offerAll(List.of()), "an empty batch is accepted and counts nothing");
+        int total = sent;
+        StreamsTestKit.await("all delivered", Duration.ofSeconds(10), () -> out.seen.get() == total);
+        hub.shutdown(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(total, hub.counters().offered());
+        assertEquals(0, hub.counters().dropped());
+        assertEquals(total, sink.counters().delivered());
+        assertEquals(0, hub.queueDepth());
+
+        assertFalse(hub.offerAll(List.of(TestRecords.log(1), TestRecords.alert(2), TestRecords.message(3))));
+        assertEquals(total + 3, hub.counters().offered());
+        assertEquals(3, hub.counters().dropped());
+    }
+
+    @Test
+    void aBatchThatDoesNotFitTheHubIsRefusedWhole() throws Exception {
+        var sink = new IsolatedSink(new CountingOutput("small"), settings(100));
+        TelemetryHub hub = TelemetryHub.start(kit.system(), 5, List.of(sink), null);
+        List<Telemetry> six = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) six.add(TestRecords.alert(i));
+        assertFalse(hub.offerAll(six));
+        assertEquals(6, hub.counters().dropped());
+        assertTrue(hub.offerAll(six.subList(0, 5)));
+        hub.shutdown(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(5, sink.counters().delivered());
+    }
 }

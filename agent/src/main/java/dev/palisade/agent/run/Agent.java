@@ -117,7 +117,7 @@ public final class Agent implements AutoCloseable {
         BootClock clock = BootClock.now();
         EventProcessor processor = new EventProcessor(view, ps, identity, clock, Namespaces.hostMountNamespace(), counters,
                 System::nanoTime);
-        EventPipeline pipeline = EventPipeline.start(system, processor, counters, ps.bufferSize(), outputs.hub().sink());
+        EventPipeline pipeline = EventPipeline.start(system, processor, counters, ps.bufferSize(), outputs.hub().batchSink());
 
         EnforcementAlerts enforcementAlerts = new EnforcementAlerts(view, identity, ps, counters, System::nanoTime);
         BoundedSourceQueue<EnforcementEvent> decisions = Source.<EnforcementEvent>queue(ps.bufferSize())

@@ -126,8 +126,15 @@ class MonitorTest {
             assertEquals(0, connect.result());
             assertEquals(1, connect.type(), "SOCK_STREAM");
             assertEquals(6, connect.protocol(), "IPPROTO_TCP");
-            SocketEvent socket = collected.await(SocketEvent.class,
+            // bash's name lookup may open and close an AF_UNIX socket on the same fd first: the
+            // socket connected is the last one created on that fd before the connect
+            collected.await(SocketEvent.class,
                     e -> e.header().kind() == EventKind.SOCKET_CREATE && e.header().pid() == bash && e.result() == connect.fd(), "socket()");
+            SocketEvent socket = collected.events.stream()
+                    .filter(e -> e instanceof SocketEvent s && s.header().kind() == EventKind.SOCKET_CREATE && s.header().pid() == bash
+                            && s.result() == connect.fd() && s.header().timestampNanos() <= connect.header().timestampNanos())
+                    .map(SocketEvent.class::cast)
+                    .max(java.util.Comparator.comparingLong(e -> e.header().timestampNanos())).orElseThrow();
             assertEquals(SocketEvent.AF_INET, socket.family());
             assertEquals(1, socket.type(), "SOCK_STREAM");
 

@@ -23,42 +23,49 @@ import dev.palisade.policy.compile.RuleSet;
 import dev.palisade.policy.compile.RuleSetCompiler;
 import dev.palisade.policy.compile.Scope;
 import dev.palisade.policy.load.PolicyLoader;
+import dev.palisade.streams.TelemetryHub;
+import dev.palisade.streams.pipeline.EventPipeline;
 import dev.palisade.streams.pipeline.EventProcessor;
 import dev.palisade.streams.pipeline.NodeIdentity;
 import dev.palisade.streams.pipeline.PipelineCounters;
 import dev.palisade.streams.pipeline.PipelineSettings;
 import dev.palisade.streams.pipeline.RingBufferSource;
-import dev.palisade.streams.sink.JsonLineEncoder;
+import dev.palisade.streams.sink.Delivery;
+import dev.palisade.streams.sink.IsolatedSink;
+import dev.palisade.streams.sink.JsonLinesOutput;
+import dev.palisade.streams.sink.SinkSettings;
+import dev.palisade.streams.sink.TelemetryOutput;
+import dev.palisade.telemetry.Alert;
+import dev.palisade.telemetry.Log;
 import dev.palisade.telemetry.PodOwner;
 import dev.palisade.telemetry.Telemetry;
 import dev.palisade.workload.ContainerInfo;
 import dev.palisade.workload.ProtectedWorkload;
 import dev.palisade.workload.WorkloadSnapshot;
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Flow;
 
 /**
- * The event pipeline end to end: a BPF producer writes monitor-ABI file-open events into a real ring; the drain
- * thread decodes them into the pipeline; the processing stage enriches each from the published view and decides it
- * against a real rule set (a quarter are posture misses that raise alerts, throttling off); records go to a null
- * sink or are encoded as JSON lines to /dev/null (the stdout sink's work). Prints events/s, exact loss accounting
- * (produced = drained + lost in the kernel; drained = processed + dropped by the pipeline) and ring-to-sink latency.
+ * The event pipeline end to end, as the agent wires it: a BPF producer writes monitor-ABI file-open events into a
+ * real ring; the drain thread decodes them into {@link EventPipeline}; the processing stage enriches each from the
+ * published view and decides it against a real rule set (a quarter are posture misses that raise alerts, throttling
+ * off); every record goes through the {@link TelemetryHub} into one {@link IsolatedSink}: a null output (the
+ * baseline) or JSON lines into /dev/null (the stdout sink's work). Prints events/s, exact loss accounting at every
+ * stage (kernel, source, hub, sink) and ring-to-sink latency.
  *
  * <pre>load-tests/pipeline-bench [seconds] [null|json] [events-per-second, 0 = as fast as possible]</pre>
  */
@@ -109,24 +116,16 @@ public final class PipelineBenchmark {
                 BootClock.now(), 1, counters, System::nanoTime);
 
         PerCpuCounter lost = new PerCpuCounter(obj.map("events_lost"), 0);
-        LatencyHistogram latency = new LatencyHistogram();
-        AtomicLong processed = new AtomicLong(), records = new AtomicLong();
-        AtomicBoolean measuring = new AtomicBoolean();
-        OutputStream devNull = sinkKind.equals("json") ? new BufferedOutputStream(new FileOutputStream("/dev/null"), 1 << 16) : null;
+        LatencyProbe probe = new LatencyProbe(switch (sinkKind) {
+            case "null" -> new NullOutput();
+            case "json" -> JsonLinesOutput.file(Path.of("/dev/null"), true, Duration.ofSeconds(1));
+            default -> throw new IllegalArgumentException("sink is null or json, not " + sinkKind);
+        });
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "pipeline-bench");
-        Pair<RingBufferSource.Handle, java.util.concurrent.CompletionStage<org.apache.pekko.Done>> mat =
-                RingBufferSource.create(1 << 16)
-                        .map(e -> Pair.create(e.header().timestampNanos(), processor.process(e)))
-                        .toMat(Sink.foreach(p -> {
-                            for (Telemetry t : p.second()) {
-                                records.incrementAndGet();
-                                if (devNull != null) write(devNull, t);
-                            }
-                            if (measuring.getPlain()) latency.record(BootClock.bootNanos() - p.first());
-                            processed.incrementAndGet();
-                        }), Keep.both())
-                        .run(system);
-        RingBufferSource.Handle handle = mat.first();
+        IsolatedSink sink = new IsolatedSink(probe, SinkSettings.defaults(1 << 16));
+        TelemetryHub hub = TelemetryHub.start(system, 1 << 16, List.of(sink), null);
+        EventPipeline pipeline = EventPipeline.start(system, processor, counters, settings.bufferSize(), hub.batchSink());
+        RingBufferSource.Handle handle = pipeline.handle();
         RingBufferReader reader = RingBufferReader.open("pipeline-bench", obj.map("events"), lost::sum,
                 RingBufferReader.Options.defaults());
         reader.start(handle);
@@ -143,52 +142,110 @@ public final class PipelineBenchmark {
                     long due = start + (long) (calls * perCall * 1e9 / rate);
                     // park, never spin: on two cores a spinning producer would steal the pipeline's CPU
                     long wait = due - System.nanoTime();
-                    if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    if (wait > 0) LockSupport.parkNanos(wait);
                 }
             }
             configure(obj.map("bench_config"), 0, 1, 0);
         });
         Thread.sleep(3000); // warm-up (JIT), not measured
-        long p0 = processed.get(), lost0 = lost.sum(), dropped0 = handle.dropped(), produced0 = sequence(obj.map("bench_seq"));
-        long t0 = System.nanoTime();
-        measuring.set(true);
+        Window before = Window.take(obj, lost, handle, counters, hub, sink);
+        probe.measuring = true;
         Thread.sleep(seconds * 1000L);
-        measuring.set(false);
-        long p1 = processed.get(), lost1 = lost.sum(), dropped1 = handle.dropped(), produced1 = sequence(obj.map("bench_seq"));
-        long t1 = System.nanoTime();
+        probe.measuring = false;
+        Window after = Window.take(obj, lost, handle, counters, hub, sink);
         stop.set(true);
         producer.join();
         Thread.sleep(500);
-        while (reader.pendingBytes() > 0 || handle.depth() > 0) Thread.sleep(50);
-        Thread.sleep(200);
+        while (reader.pendingBytes() > 0 || handle.depth() > 0 || hub.queueDepth() > 0 || sink.counters().inFlight() > 0) {
+            Thread.sleep(50);
+        }
         long produced = sequence(obj.map("bench_seq"));
         reader.close();
-        handle.complete();
-        mat.second().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        if (devNull != null) devNull.flush();
+        pipeline.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        hub.shutdown(Duration.ofSeconds(10)).toCompletableFuture().get(30, TimeUnit.SECONDS);
         system.terminate();
 
-        double perSecond = (p1 - p0) / ((t1 - t0) / 1e9);
+        double secs = (after.nanos - before.nanos) / 1e9;
         long drained = reader.stats().records();
+        long records = counters.logs() + counters.alerts();
         System.out.printf("pipeline benchmark, sink=%s, producer %s%n", sinkKind, rate == 0 ? "flat out" : rate + " events/s");
-        System.out.printf("  throughput: %.2f M events/s (ring -> decode -> enrich -> match -> %s)%n", perSecond / 1e6, sinkKind);
-        System.out.printf("  measured window: produced %d, lost in kernel %d, dropped by the pipeline %d (%.4f%% of produced)%n",
-                produced1 - produced0, lost1 - lost0, dropped1 - dropped0,
-                100.0 * ((lost1 - lost0) + (dropped1 - dropped0)) / Math.max(1, produced1 - produced0));
-        System.out.printf("  accounting: produced %d = drained %d + lost in kernel %d (%s); drained = processed %d + dropped %d + malformed %d (%s)%n",
+        System.out.printf("  throughput: %.2f M events/s processed, %.2f M records/s delivered by the %s sink%n",
+                (after.processed - before.processed) / secs / 1e6, (after.delivered - before.delivered) / secs / 1e6, sinkKind);
+        long windowProduced = after.produced - before.produced;
+        long windowLost = (after.kernelLost - before.kernelLost) + (after.sourceDropped - before.sourceDropped)
+                + (after.hubDropped - before.hubDropped) + (after.sinkDropped - before.sinkDropped);
+        System.out.printf("  measured window: produced %d; lost in kernel %d, dropped at the source %d, at the hub %d, at the sink %d (%.4f%%)%n",
+                windowProduced, after.kernelLost - before.kernelLost, after.sourceDropped - before.sourceDropped,
+                after.hubDropped - before.hubDropped, after.sinkDropped - before.sinkDropped,
+                100.0 * windowLost / Math.max(1, windowProduced));
+        System.out.printf("  whole run: produced %d = drained %d + lost in kernel %d (%s); drained = processed %d + dropped %d + malformed %d (%s)%n",
                 produced, drained, lost.sum(), produced == drained + lost.sum() ? "exact" : "MISMATCH",
-                processed.get(), handle.dropped(), handle.malformed(),
-                drained == processed.get() + handle.dropped() + handle.malformed() ? "exact" : "MISMATCH");
-        System.out.printf("  records out: %d (logs %d, alerts %d)%n", records.get(), counters.logs(), counters.alerts());
-        System.out.printf("  ring-to-sink latency: p50 %.1f us, p99 %.1f us, p99.9 %.1f us (%d events in the window)%n",
+                counters.events(), handle.dropped(), handle.malformed(),
+                drained == counters.events() + handle.dropped() + handle.malformed() ? "exact" : "MISMATCH");
+        System.out.printf("  records: %d (logs %d, alerts %d) = hub dropped %d + sink offered %d (%s); sink offered = delivered %d + dropped %d (%s)%n",
+                records, counters.logs(), counters.alerts(), hub.counters().dropped(), sink.counters().offered(),
+                records == hub.counters().dropped() + sink.counters().offered() ? "exact" : "MISMATCH",
+                sink.counters().delivered(), sink.counters().dropped(),
+                sink.counters().offered() == sink.counters().delivered() + sink.counters().dropped() ? "exact" : "MISMATCH");
+        LatencyHistogram latency = probe.histogram;
+        System.out.printf("  ring-to-sink latency: p50 %.1f us, p99 %.1f us, p99.9 %.1f us (%d sampled records in the window)%n",
                 latency.percentile(0.5) / 1e3, latency.percentile(0.99) / 1e3, latency.percentile(0.999) / 1e3, latency.count());
     }
 
-    static void write(OutputStream out, Telemetry t) {
-        try {
-            JsonLineEncoder.writeLine(t, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Counters at one instant. */
+    record Window(long nanos, long produced, long kernelLost, long sourceDropped, long processed, long hubDropped,
+                  long sinkDropped, long delivered) {
+        static Window take(BpfObject obj, PerCpuCounter lost, RingBufferSource.Handle handle, PipelineCounters counters,
+                           TelemetryHub hub, IsolatedSink sink) {
+            return new Window(System.nanoTime(), sequence(obj.map("bench_seq")), lost.sum(), handle.dropped(),
+                    counters.events(), hub.counters().dropped(), sink.counters().dropped(), sink.counters().delivered());
+        }
+    }
+
+    /** The baseline sink: takes every record, delivers it nowhere. */
+    static final class NullOutput implements TelemetryOutput {
+        @Override
+        public String name() {
+            return "null";
+        }
+
+        @Override
+        public Flow<Telemetry, Delivery, NotUsed> deliveryFlow(ErrorReport errors) {
+            return Flow.<Telemetry>create().map(r -> Delivery.ONE);
+        }
+    }
+
+    /**
+     * Samples the age of every 16th record as it enters the sink's delivery stage: now minus its UpdatedTime, which
+     * the pipeline derived from the kernel's timestamp (microsecond precision, wall clock).
+     */
+    static final class LatencyProbe implements TelemetryOutput {
+        final TelemetryOutput inner;
+        final LatencyHistogram histogram = new LatencyHistogram();
+        volatile boolean measuring;
+        private long seen;
+
+        LatencyProbe(TelemetryOutput inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public Flow<Telemetry, Delivery, NotUsed> deliveryFlow(ErrorReport errors) {
+            return Flow.<Telemetry>create().map(r -> {
+                if ((++seen & 15) == 0 && measuring) {
+                    String t = r instanceof Log l ? l.updatedTime() : r instanceof Alert a ? a.updatedTime() : null;
+                    if (t != null) {
+                        Instant now = Instant.now();
+                        histogram.record(Duration.between(Instant.parse(t), now).toNanos());
+                    }
+                }
+                return r;
+            }).via(inner.deliveryFlow(errors));
         }
     }
 

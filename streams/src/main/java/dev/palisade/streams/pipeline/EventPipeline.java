@@ -2,6 +2,7 @@ package dev.palisade.streams.pipeline;
 
 import dev.palisade.kernel.event.MonitorEvent;
 import dev.palisade.telemetry.Telemetry;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -25,12 +26,13 @@ public final class EventPipeline {
     }
 
     /**
-     * @param output where records go; must never backpressure (the hub's {@code sink()} offers and counts drops)
+     * @param output where batches of records go; must never backpressure (the hub's {@code batchSink()} offers
+     *               and counts drops)
      */
     public static EventPipeline start(ActorSystem<?> system, EventProcessor processor, PipelineCounters counters,
-                                      int bufferSize, Sink<Telemetry, ?> output) {
+                                      int bufferSize, Sink<List<Telemetry>, ?> output) {
         Pair<RingBufferSource.Handle, CompletionStage<Done>> mat = RingBufferSource.create(bufferSize)
-                .mapConcat(processor::process)
+                .map(processor::processAll)
                 .alsoTo(output)
                 .toMat(Sink.ignore(), Keep.both())
                 .run(system);

@@ -53,6 +53,19 @@ public final class EventProcessor {
 
     /** The records an event produces: usually one Log, sometimes an Alert too, nothing for exits. */
     public List<Telemetry> process(MonitorEvent event) {
+        List<Telemetry> out = new ArrayList<>(2);
+        process(event, out);
+        return out;
+    }
+
+    /** The records a batch of events produces, in order, as one batch. */
+    public List<Telemetry> processAll(List<MonitorEvent> events) {
+        List<Telemetry> out = new ArrayList<>(events.size() + (events.size() >> 2));
+        for (MonitorEvent e : events) process(e, out);
+        return out;
+    }
+
+    private void process(MonitorEvent event, List<Telemetry> out) {
         counters.events.incrementAndGet();
         EventHeader h = event.header();
         WorkloadSnapshot snapshot = view.current();
@@ -60,7 +73,6 @@ public final class EventProcessor {
         ContainerInfo c = w == null ? null : w.container();
         if (w == null && h.mountNamespace() != hostMountNamespace) counters.unknownContainer.incrementAndGet();
         RuleSet rules = w != null ? w.rules() : h.mountNamespace() == hostMountNamespace ? snapshot.host() : null;
-        List<Telemetry> out = new ArrayList<>(2);
         switch (event) {
             case ProcessExec e -> {
                 processes.exec(h.pid(), e.path());
@@ -94,7 +106,6 @@ public final class EventProcessor {
             case ProcessExit e -> processes.exit(h.pid());
             default -> { }
         }
-        return out;
     }
 
     private void emitLog(List<Telemetry> out, Log log) {

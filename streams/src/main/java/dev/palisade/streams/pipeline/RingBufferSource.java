@@ -4,37 +4,47 @@ import dev.palisade.kernel.event.MonitorEvent;
 import dev.palisade.kernel.event.MonitorEventDecoder;
 import dev.palisade.kernel.ring.RingRecordHandler;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * The source of the event pipeline: a ring buffer's drain thread decodes each record and offers it to a bounded
- * queue. The kernel cannot wait, so neither does the drain thread: when the queue is full the event is dropped and
- * counted, and the ring keeps draining. A full queue is seen before the record is decoded, so an overloaded pipeline
- * does not spend its drain thread decoding what it is about to drop.
+ * The source of the event pipeline: a ring buffer's drain thread decodes records and offers them to a bounded queue
+ * in batches, one per drain pass (at most {@link #MAX_BATCH} events), so the stream crosses its asynchronous boundary
+ * once per batch rather than once per event. The kernel cannot wait, so neither does the drain thread: when the
+ * queue is full the events are dropped and counted, and the ring keeps draining. A full queue is seen before a record
+ * is decoded, so an overloaded pipeline does not spend its drain thread decoding what it is about to drop.
  */
 public final class RingBufferSource {
+    /** Events per batch at most: a pass over a full ring is cut into batches of this size. */
+    public static final int MAX_BATCH = 256;
+
     private RingBufferSource() {}
 
     /** What the source materializes to: the handler to give the ring reader, and its counters. */
     public static final class Handle implements RingRecordHandler {
-        private final BoundedSourceQueue<MonitorEvent> queue;
+        private final BoundedSourceQueue<List<MonitorEvent>> queue;
         private final int capacity;
+        private final AtomicInteger queued; // events in the queue; the stream takes them off
         private final MonitorEventDecoder decoder = new MonitorEventDecoder(4096);
         private final AtomicLong offered = new AtomicLong();
         private final AtomicLong dropped = new AtomicLong();
         private final AtomicLong malformed = new AtomicLong();
+        private List<MonitorEvent> batch = new ArrayList<>(MAX_BATCH); // the drain thread's own
 
-        Handle(BoundedSourceQueue<MonitorEvent> queue, int capacity) {
+        Handle(BoundedSourceQueue<List<MonitorEvent>> queue, int capacity, AtomicInteger queued) {
             this.queue = queue;
             this.capacity = capacity;
+            this.queued = queued;
         }
 
         @Override
         public void onRecord(MemorySegment segment, long offset, int length) {
-            if (queue.size() >= capacity) {
+            if (queued.get() + batch.size() >= capacity) {
                 offered.incrementAndGet();
                 dropped.incrementAndGet();
                 return;
@@ -46,14 +56,29 @@ public final class RingBufferSource {
                 malformed.incrementAndGet();
                 return;
             }
-            offer(e);
+            batch.add(e);
+            if (batch.size() == MAX_BATCH) onBatchEnd();
+        }
+
+        @Override
+        public void onBatchEnd() {
+            if (batch.isEmpty()) return;
+            List<MonitorEvent> full = batch;
+            batch = new ArrayList<>(MAX_BATCH);
+            offerAll(full);
         }
 
         /** Offers an event without blocking; false (and counted) when the pipeline is behind or stopped. */
         public boolean offer(MonitorEvent e) {
-            offered.incrementAndGet();
-            if (queue.offer(e) == QueueOfferResult.enqueued()) return true;
-            dropped.incrementAndGet();
+            return offerAll(List.of(e));
+        }
+
+        private boolean offerAll(List<MonitorEvent> events) {
+            int n = events.size();
+            offered.addAndGet(n);
+            if (queued.addAndGet(n) <= capacity && queue.offer(events) == QueueOfferResult.enqueued()) return true;
+            queued.addAndGet(-n);
+            dropped.addAndGet(n);
             return false;
         }
 
@@ -71,8 +96,9 @@ public final class RingBufferSource {
             return malformed.get();
         }
 
+        /** Events waiting in the queue. */
         public int depth() {
-            return queue.size();
+            return Math.max(0, queued.get());
         }
 
         public void complete() {
@@ -80,7 +106,14 @@ public final class RingBufferSource {
         }
     }
 
-    public static Source<MonitorEvent, Handle> create(int bufferSize) {
-        return Source.<MonitorEvent>queue(bufferSize).mapMaterializedValue(q -> new Handle(q, bufferSize));
+    /** @param bufferSize events the queue holds before it drops */
+    public static Source<List<MonitorEvent>, Handle> create(int bufferSize) {
+        AtomicInteger queued = new AtomicInteger();
+        return Source.<List<MonitorEvent>>queue(bufferSize)
+                .map(batch -> {
+                    queued.addAndGet(-batch.size());
+                    return batch;
+                })
+                .mapMaterializedValue(q -> new Handle(q, bufferSize, queued));
     }
 }

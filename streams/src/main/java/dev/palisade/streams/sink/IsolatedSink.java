@@ -2,6 +2,10 @@ package dev.palisade.streams.sink;
 
 import dev.palisade.streams.TelemetryKind;
 import dev.palisade.telemetry.Telemetry;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -53,17 +57,29 @@ public final class IsolatedSink {
     /** A running sink: its completion, and a switch that abandons whatever it still holds (counted as aborted). */
     public record Running(String name, UniqueKillSwitch killSwitch, CompletionStage<Done> done) {}
 
-    /** The sink to attach to the hub's fan-out; may be materialized once. */
-    public Sink<Telemetry, Running> sink() {
+    /**
+     * The sink to attach to the hub's fan-out; may be materialized once. It takes batches: the hub hands over what
+     * one pass of the pipeline produced, so the asynchronous boundary is crossed once per batch, not per record.
+     */
+    public Sink<List<Telemetry>, Running> sink() {
         var kinds = settings.kinds();
+        boolean everyKind = kinds.containsAll(EnumSet.allOf(TelemetryKind.class));
         var restarting = RestartFlow.onFailuresWithBackoff(settings.restartSettings(), this::incarnation);
-        return Flow.<Telemetry>create()
-                .filter(r -> kinds.contains(TelemetryKind.of(r)))
-                .via(new CountingDropBuffer<>(settings.bufferSize(), counters))
+        return Flow.<List<Telemetry>>create()
+                .map(batch -> everyKind ? batch : ofKinds(batch, kinds))
+                .filter(batch -> !batch.isEmpty())
+                .via(new CountingDropBuffer<List<Telemetry>>(settings.bufferSize(), counters, List::size))
                 .viaMat(KillSwitches.single(), (nu, ks) -> ks)
                 .async()
+                .mapConcat(batch -> batch)
                 .via(restarting)
                 .toMat(Sink.ignore(), (ks, done) -> new Running(name(), ks, done.whenComplete((d, ex) -> reconcile(ex))));
+    }
+
+    private static List<Telemetry> ofKinds(List<Telemetry> batch, Set<TelemetryKind> kinds) {
+        List<Telemetry> taken = new ArrayList<>(batch.size());
+        for (Telemetry r : batch) if (kinds.contains(TelemetryKind.of(r))) taken.add(r);
+        return taken;
     }
 
     private Flow<Telemetry, Delivery, NotUsed> incarnation() {

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * JSON lines to stdout or to a file. Writing is blocking, so it happens on the output's own thread: a stalled
@@ -90,6 +91,9 @@ public final class JsonLinesOutput implements TelemetryOutput {
             return Flow.<Telemetry>create()
                     .batch(MAX_BATCH, JsonLinesOutput::newBatch, JsonLinesOutput::addToBatch)
                     .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> writer.write(batch), writer.thread))
+                    // On a normal end the stream is closed (and flushed) before the stage completes, so whoever
+                    // waits for the sink to finish finds every line in the file.
+                    .concatLazy(Source.lazyCompletionStage(() -> writer.closeAsync().thenApply(v -> Delivery.of(0, 0))))
                     .watchTermination((mat, done) -> {
                         done.whenComplete((ok, ex) -> writer.close());
                         return mat;
@@ -167,14 +171,26 @@ public final class JsonLinesOutput implements TelemetryOutput {
             }
         }
 
+        private boolean closed;
+
+        /** Closes the stream on its thread; completes when it is closed. */
+        CompletableFuture<Void> closeAsync() {
+            return CompletableFuture.runAsync(this::closeStream, thread);
+        }
+
+        private void closeStream() {
+            if (closed) return;
+            closed = true;
+            try {
+                if (out != null) out.close();
+            } catch (IOException e) {
+                errors.error("close failed", e);
+            }
+        }
+
         void close() {
-            thread.execute(() -> {
-                try {
-                    if (out != null) out.close();
-                } catch (IOException ignored) {
-                    // nothing left to save
-                }
-            });
+            if (thread.isShutdown()) return;
+            thread.execute(this::closeStream);
             thread.shutdown();
         }
     }

@@ -26,6 +26,8 @@ public final class SinkCounters {
 
     void countOffered() { offered.increment(); }
 
+    void countOffered(int n) { offered.add(n); }
+
     void countDropped(DropReason reason, long n) { if (n > 0) dropped[reason.ordinal()].add(n); }
 
     void countSettled(Delivery d) {

@@ -73,4 +73,28 @@ class CountingDropBufferTest {
         assertEquals(3, counters.dropped(DropReason.ABORTED));
         pub.sendComplete();
     }
+
+    @Test
+    void batchesCountAsTheirRecordsAgainstCapacityAndInEveryCounter() {
+        SinkCounters counters = new SinkCounters("t");
+        var pair = TestSource.<java.util.List<Integer>>probe(kit.system().classicSystem())
+                .via(Flow.fromGraph(new CountingDropBuffer<java.util.List<Integer>>(10, counters, java.util.List::size)))
+                .toMat(TestSink.probe(kit.system().classicSystem()), org.apache.pekko.stream.javadsl.Keep.both())
+                .run(kit.system());
+        var pub = pair.first();
+        var sub = pair.second();
+        sub.ensureSubscription();
+        pub.sendNext(java.util.List.of(1, 2, 3, 4));
+        pub.sendNext(java.util.List.of(5, 6, 7, 8));
+        pub.sendNext(java.util.List.of(9, 10, 11, 12)); // 12 records would not fit in 10: the whole batch goes
+        pub.sendNext(java.util.List.of(13));
+        awaitOffered(counters, 13);
+        assertEquals(4, counters.dropped(DropReason.BUFFER_FULL));
+        assertEquals(9, counters.queueDepth());
+        sub.request(10);
+        sub.expectNext(java.util.List.of(1, 2, 3, 4), java.util.List.of(5, 6, 7, 8), java.util.List.of(13));
+        assertEquals(0, counters.queueDepth());
+        pub.sendComplete();
+        sub.expectComplete();
+    }
 }

@@ -63,7 +63,7 @@ class JsonLinesOutputTest {
         hub.shutdown(Duration.ofSeconds(10)).toCompletableFuture().get(20, TimeUnit.SECONDS);
 
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        assertEquals(sent.size() + 1, lines.size());
+        assertEquals(sent.size() + 1, lines.size(), sink.counters() + " " + hub.counters());
         assertEquals("{\"old\":true}", lines.getFirst());
         for (int i = 0; i < sent.size(); i++) assertEquals(sent.get(i), parse(lines.get(i + 1), sent.get(i)), lines.get(i + 1));
         assertEquals(sent.size(), sink.counters().delivered());
