@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Polls a condition; fails naming what did not happen in time. */
-final class Await {
+public final class Await {
     private Await() {}
 
-    static void until(String what, Duration within, BooleanSupplier condition) {
+    public static void until(String what, Duration within, BooleanSupplier condition) {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new AssertionError("not within " + within + ": " + what);
@@ -21,7 +21,7 @@ final class Await {
     }
 
     /** Waits {@code period}, failing if the condition stops holding meanwhile. */
-    static void holds(String what, Duration period, BooleanSupplier condition) {
+    public static void holds(String what, Duration period, BooleanSupplier condition) {
         long end = System.nanoTime() + period.toNanos();
         while (System.nanoTime() < end) {
             if (!condition.getAsBoolean()) throw new AssertionError("stopped holding: " + what);

@@ -9,15 +9,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Policies for tests, validated by the real loader. */
-final class TestPolicies {
+public final class TestPolicies {
     /** The seed's policy: a KubeArmorPolicy with no namespace (so {@code default}), app=nginx, exec allow-list. */
-    static final Path SEED = Path.of(System.getenv().getOrDefault("PALISADE_REPO_ROOT", ".."))
+    public static final Path SEED = Path.of(System.getenv().getOrDefault("PALISADE_REPO_ROOT", ".."))
             .resolve("policy/src/test/resources/policies/seed/only-allow-nginx-exec.yaml");
-    static final String SEED_KEY = "ksp/default/only-allow-nginx-exec";
+    public static final String SEED_KEY = "ksp/default/only-allow-nginx-exec";
 
     private TestPolicies() {}
 
-    static String seedYaml() {
+    public static String seedYaml() {
         try {
             return Files.readString(SEED);
         } catch (IOException e) {
@@ -25,19 +25,23 @@ final class TestPolicies {
         }
     }
 
-    static Policy seed() {
+    public static Policy seed() {
         return parse(seedYaml());
     }
 
-    static Policy parse(String yaml) {
+    public static Policy parse(String yaml) {
         PolicyLoader.Result r = PolicyLoader.loadText("test.yaml", yaml);
         if (r.hasErrors() || r.policies().size() != 1) throw new IllegalArgumentException(r.problems().toString());
         return r.policies().getFirst();
     }
 
     /** A KubeArmorPolicy allowing one process path for {@code app=<app>} in a namespace. */
-    static Policy allowExec(String namespace, String name, String app, String path) {
-        return parse("""
+    public static Policy allowExec(String namespace, String name, String app, String path) {
+        return parse(allowExecYaml(namespace, name, app, path));
+    }
+
+    public static String allowExecYaml(String namespace, String name, String app, String path) {
+        return """
                 apiVersion: security.kubearmor.com/v1
                 kind: KubeArmorPolicy
                 metadata: {name: %s, namespace: %s}
@@ -46,10 +50,10 @@ final class TestPolicies {
                   process:
                     matchPaths: [{path: %s}]
                   action: Allow
-                """.formatted(name, namespace, app, path));
+                """.formatted(name, namespace, app, path);
     }
 
-    static List<String> keys(List<Policy> ps) {
+    public static List<String> keys(List<Policy> ps) {
         return ps.stream().map(Policy::key).toList();
     }
 }
