@@ -55,7 +55,7 @@ public final class ContainerActor extends AbstractBehavior<ContainerActor.Comman
 
     public record Stop() implements Command {}
 
-    /** Told to the parent after each publish the enforcer accepted. */
+    /** Told to the parent once a rule set the enforcer accepted is visible in the view. */
     public record Published(String containerId, ProtectedWorkload workload) {}
 
     /** Where an actor publishes and reports; shared by every container actor of a node. */
@@ -141,7 +141,8 @@ public final class ContainerActor extends AbstractBehavior<ContainerActor.Comman
                     + (backoff.failures() + 1) + " attempts");
         }
         backoff.reset();
-        out.view().put(w);
+        // The parent hears of it once readers can see it.
+        out.view().put(w, () -> parent.tell(new Published(w.container().containerId(), w)));
         out.counters().published();
         if (!watching) {
             out.visibility().watch(w.container().cgroupId());
@@ -153,7 +154,6 @@ public final class ContainerActor extends AbstractBehavior<ContainerActor.Comman
         }
         inForce = w;
         pending = null;
-        parent.tell(new Published(w.container().containerId(), w));
         return this;
     }
 

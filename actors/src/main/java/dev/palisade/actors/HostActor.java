@@ -98,10 +98,10 @@ final class HostActor extends AbstractBehavior<HostActor.Command> {
         }
         if (backoff.failures() > 0) out.messages().info("host rules applied after " + (backoff.failures() + 1) + " attempts");
         backoff.reset();
-        out.view().host(pending);
+        RuleSet rules = pending;
+        out.view().host(rules, () -> parent.tell(new Published(rules)));
         out.counters().published();
-        getContext().getLog().info("host: {} rules from {} in force", pending.rules().size(), pending.policies());
-        parent.tell(new Published(pending));
+        getContext().getLog().info("host: {} rules from {} in force", rules.rules().size(), rules.policies());
         pending = null;
         return this;
     }

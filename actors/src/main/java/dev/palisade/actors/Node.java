@@ -211,7 +211,10 @@ public final class Node implements AutoCloseable {
         }
         sources.clear();
         guardian.tell(new NodeGuardian.Shutdown());
-        return stopped;
+        return stopped.thenApply(done -> {
+            view.close(); // every removal queued by the stopping actors is visible before this completes
+            return done;
+        });
     }
 
     /** {@link #stop()} and wait (up to 10 s) for every container's rules to be out of force. */

@@ -10,6 +10,7 @@ import dev.palisade.policy.compile.Posture;
 import dev.palisade.policy.schema.PolicyKind;
 import dev.palisade.policy.select.HostIdentity;
 import dev.palisade.policy.select.PolicySelector;
+import dev.palisade.policy.select.WorkloadIdentity;
 import dev.palisade.workload.ContainerInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,6 +103,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     private static final class Tracked {
         final RuntimeContainer runtime;
         ContainerInfo info;
+        WorkloadIdentity identity;
         boolean audited;
         Posture posture;
         final TreeMap<String, Policy> selected = new TreeMap<>();
@@ -215,6 +217,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         Tracked t = new Tracked(rc);
         PodMetadata pod = pods.podOf(rc);
         t.info = ContainerIdentities.of(rc, pod);
+        t.identity = t.info.identity();
         t.audited = ContainerIdentities.audited(rc, pod);
         t.posture = posture(t.info.namespace());
         selectAll(t);
@@ -261,7 +264,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                 boolean dirty = false;
                 for (Map.Entry<String, Policy> e : forContainers) {
                     Policy p = e.getValue();
-                    if (p != null && PolicySelector.selects(p, t.info.identity())) {
+                    if (p != null && PolicySelector.selects(p, t.identity)) {
                         dirty |= t.selected.put(e.getKey(), p) != p;
                     } else {
                         dirty |= t.selected.remove(e.getKey()) != null;
@@ -291,9 +294,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         ContainerInfo info = ContainerIdentities.of(t.runtime, pod);
         boolean audited = ContainerIdentities.audited(t.runtime, pod);
         if (info.equals(t.info) && audited == t.audited) return;
-        boolean reselect = !info.identity().equals(t.info.identity());
+        boolean reselect = !info.identity().equals(t.identity);
         boolean namespaceChanged = !info.namespace().equals(t.info.namespace());
         t.info = info;
+        t.identity = info.identity();
         t.audited = audited;
         if (namespaceChanged) t.posture = posture(info.namespace());
         if (reselect) selectAll(t);
@@ -345,7 +349,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
     private void selectAll(Tracked t) {
         t.selected.clear();
-        var identity = t.info.identity();
+        var identity = t.identity;
         for (Policy p : policies.values()) {
             if (p.kind() != PolicyKind.KUBEARMOR_HOST_POLICY && PolicySelector.selects(p, identity)) t.selected.put(p.key(), p);
         }
