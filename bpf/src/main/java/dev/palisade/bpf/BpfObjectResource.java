@@ -16,7 +16,9 @@ public enum BpfObjectResource {
     /** Empty tracepoint and tp_btf programs: the monitor's attachment kinds, for the feature probe. */
     PROBE_TRACING("probe_tracing.bpf.o"),
     /** The ring buffer self-test producer (sequenced records on getpid() of one thread). */
-    RING_SELFTEST("ring_selftest.bpf.o");
+    RING_SELFTEST("ring_selftest.bpf.o"),
+    /** Synthetic monitor-ABI file-open records on getpid() of one thread: the pipeline benchmark's producer. */
+    PIPELINE_BENCH("pipeline_bench.bpf.o");
 
     private final String fileName;
 

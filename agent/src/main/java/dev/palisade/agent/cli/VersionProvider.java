@@ -2,11 +2,20 @@ package dev.palisade.agent.cli;
 
 import picocli.CommandLine;
 
-/** The version from the jar manifest (set by the build), or "development" when run from classes. */
+/** The version the build wrote into version.properties, or "development". */
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = PalisadeCommand.class.getPackage().getImplementationVersion();
-        return new String[] {"palisade " + (v == null ? "development" : v) + " (Java " + Runtime.version() + ")"};
+        String v = "development";
+        try (var in = VersionProvider.class.getResourceAsStream("/dev/palisade/agent/version.properties")) {
+            if (in != null) {
+                var p = new java.util.Properties();
+                p.load(in);
+                v = p.getProperty("version", v);
+            }
+        } catch (java.io.IOException ignored) {
+            // development build
+        }
+        return new String[] {"palisade " + v + " (Java " + Runtime.version() + ")"};
     }
 }

@@ -13,12 +13,32 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns a monitor record (palisade_event.h) into a {@link MonitorEvent}. Stateless. */
+/**
+ * Turns a monitor record (palisade_event.h) into a {@link MonitorEvent}. The static {@link #decode} allocates every
+ * string it reads; an instance reuses the strings it decoded recently (see {@link StringTable}) and belongs to one
+ * drain thread.
+ */
 public final class MonitorEventDecoder {
+    private final StringTable strings;
 
-    private MonitorEventDecoder() {}
+    /** A decoder for one drain thread, remembering up to {@code slots} recent strings. */
+    public MonitorEventDecoder(int slots) {
+        this.strings = new StringTable(slots, PATH_LEN);
+    }
+
+    public MonitorEvent read(MemorySegment segment, long offset, int length) {
+        return decode(segment, offset, length, strings);
+    }
+
+    public StringTable strings() {
+        return strings;
+    }
 
     public static MonitorEvent decode(MemorySegment segment, long offset, int length) {
+        return decode(segment, offset, length, null);
+    }
+
+    private static MonitorEvent decode(MemorySegment segment, long offset, int length, StringTable strings) {
         if (length < HEADER.byteSize()) {
             throw new MalformedEventException("record of " + length + " bytes is shorter than the event header (" + HEADER.byteSize() + ")");
         }
@@ -33,18 +53,18 @@ public final class MonitorEventDecoder {
         if (length < needed) {
             throw new MalformedEventException(kind + " record of " + length + " bytes, its layout has " + needed);
         }
-        EventHeader h = header(segment, offset, kind);
+        EventHeader h = header(segment, offset, kind, strings);
         return switch (kind) {
-            case PROCESS_EXEC -> exec(segment, offset, h);
+            case PROCESS_EXEC -> exec(segment, offset, h, strings);
             case PROCESS_EXIT -> new ProcessExit(h, segment.get(JAVA_INT, offset + EXIT_CODE));
-            case FILE_OPEN -> file(segment, offset, h);
+            case FILE_OPEN -> file(segment, offset, h, strings);
             case SOCKET_CREATE, SOCKET_CONNECT, SOCKET_ACCEPT, SOCKET_BIND -> socket(segment, offset, h);
             case CAPABILITY -> new CapabilityCheck(h, segment.get(JAVA_INT, offset + CAPABILITY_NUMBER),
                     segment.get(JAVA_INT, offset + CAPABILITY_RESULT));
         };
     }
 
-    private static EventHeader header(MemorySegment s, long o, EventKind kind) {
+    private static EventHeader header(MemorySegment s, long o, EventKind kind, StringTable strings) {
         return new EventHeader(kind,
                 s.get(JAVA_LONG, o + TIMESTAMP),
                 s.get(JAVA_LONG, o + CGROUP_ID),
@@ -57,12 +77,12 @@ public final class MonitorEventDecoder {
                 s.get(JAVA_INT, o + GID),
                 Integer.toUnsignedLong(s.get(JAVA_INT, o + MNT_NS)),
                 Integer.toUnsignedLong(s.get(JAVA_INT, o + PID_NS)),
-                string(s, o + COMM, COMM_LEN, COMM_LEN));
+                string(s, o + COMM, COMM_LEN, COMM_LEN, strings));
     }
 
-    private static ProcessExec exec(MemorySegment s, long o, EventHeader h) {
+    private static ProcessExec exec(MemorySegment s, long o, EventHeader h, StringTable strings) {
         int truncated = u16(s, o + EXEC_TRUNCATED);
-        String path = string(s, o + EXEC_FILENAME, PATH_LEN, u16(s, o + EXEC_FILENAME_LEN));
+        String path = string(s, o + EXEC_FILENAME, PATH_LEN, u16(s, o + EXEC_FILENAME_LEN), strings);
         byte[] args = bytes(s, o + EXEC_ARGS, Math.min(ARGS_LEN, u16(s, o + EXEC_ARGS_LEN)));
         List<String> argv = new ArrayList<>();
         int start = 0;
@@ -98,11 +118,11 @@ public final class MonitorEventDecoder {
         return b.toString();
     }
 
-    private static FileOpen file(MemorySegment s, long o, EventHeader h) {
+    private static FileOpen file(MemorySegment s, long o, EventHeader h, StringTable strings) {
         int pathLen = u16(s, o + FILE_PATH_LEN);
         return new FileOpen(h, FileSyscall.ofCode(u16(s, o + FILE_SYSCALL)),
                 s.get(JAVA_INT, o + FILE_DIRFD), s.get(JAVA_INT, o + FILE_FLAGS), s.get(JAVA_INT, o + FILE_MODE),
-                s.get(JAVA_INT, o + FILE_RESULT), string(s, o + FILE_PATH, PATH_LEN, pathLen), pathLen >= PATH_LEN);
+                s.get(JAVA_INT, o + FILE_RESULT), string(s, o + FILE_PATH, PATH_LEN, pathLen, strings), pathLen >= PATH_LEN);
     }
 
     private static SocketEvent socket(MemorySegment s, long o, EventHeader h) {
@@ -124,7 +144,7 @@ public final class MonitorEventDecoder {
             if (abstractName) {
                 unixPath = "@" + new String(bytes(s, o + SOCKET_UNIX_PATH + 1, Math.min(UNIX_PATH_LEN - 1, addrLen - 3)), StandardCharsets.UTF_8);
             } else {
-                unixPath = string(s, o + SOCKET_UNIX_PATH, UNIX_PATH_LEN, UNIX_PATH_LEN);
+                unixPath = string(s, o + SOCKET_UNIX_PATH, UNIX_PATH_LEN, UNIX_PATH_LEN, null);
             }
         }
         return new SocketEvent(h, s.get(JAVA_INT, o + SOCKET_FD), s.get(JAVA_INT, o + SOCKET_RESULT), family,
@@ -142,8 +162,9 @@ public final class MonitorEventDecoder {
     }
 
     /** A NUL-terminated string within max bytes, of which length (including the NUL) were written. */
-    private static String string(MemorySegment s, long at, int max, int length) {
+    private static String string(MemorySegment s, long at, int max, int length, StringTable strings) {
         int limit = Math.min(max, length);
+        if (strings != null) return strings.read(s, at, limit);
         int end = 0;
         while (end < limit && s.get(JAVA_BYTE, at + end) != 0) end++;
         return new String(bytes(s, at, end), StandardCharsets.UTF_8);

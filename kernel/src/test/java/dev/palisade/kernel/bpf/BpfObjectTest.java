@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** libbpf through FFM: open, program selection, load, attach/detach, map operations, error reporting. */
 class BpfObjectTest {
@@ -45,6 +46,8 @@ class BpfObjectTest {
     void garbageIsRefusedWithLibbpfsReason() {
         BpfException e = assertThrows(BpfException.class, () -> BpfObject.open("garbage", new byte[] {1, 2, 3, 4}));
         assertTrue(e.getMessage().startsWith("open BPF object 'garbage': "), e.getMessage());
+        // libbpf's own words, passed through its print callback (an FFM upcall formatting with vsnprintf)
+        assertTrue(e.getMessage().contains("libbpf: elf: 'garbage' is not a proper ELF object"), e.getMessage());
         assertTrue(e.errno() > 0);
     }
 
@@ -113,6 +116,56 @@ class BpfObjectTest {
             }
             assertTrue(o.links().size() == 1, "loaded and attached: BPF-LSM works on this kernel");
         }
+    }
+
+    @Requires(Need.BPF)
+    @Test
+    void verifierRejectionCarriesTheVerifierLog(@TempDir Path dir) throws Exception {
+        Path source = dir.resolve("reject.bpf.c");
+        Files.writeString(source, """
+                #include <linux/bpf.h>
+                #include <bpf/bpf_helpers.h>
+                char LICENSE[] SEC("license") = "GPL";
+                SEC("tracepoint/syscalls/sys_enter_getppid")
+                int palisade_rejected(void *ctx)
+                {
+                	/* dereferences a random number: the verifier must refuse */
+                	return *(int *)(long)bpf_get_prandom_u32();
+                }
+                """);
+        Path object = dir.resolve("reject.bpf.o");
+        Process clang = new ProcessBuilder("clang", "-target", "bpf", "-O2", "-g", "-I/usr/include/" + multiarch() + "-linux-gnu",
+                "-c", source.toString(), "-o", object.toString()).redirectErrorStream(true).start();
+        assertEquals(0, clang.waitFor(), new String(clang.getInputStream().readAllBytes()));
+        try (BpfObject o = BpfObject.open(object)) {
+            BpfException e = assertThrows(BpfException.class, o::load);
+            assertEquals(Errno.EACCES, e.errno(), e.getMessage());
+            assertTrue(e.verifierLog().contains("invalid mem access"), e.verifierLog());
+            assertTrue(e.getMessage().contains("verifier log (last lines):") && e.getMessage().contains("invalid mem access"), e.getMessage());
+            assertTrue(e.getMessage().contains("palisade_rejected"), e.getMessage());
+        }
+    }
+
+    @Test
+    void libbpfLogReachesSlf4j() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(LibbpfLog.LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.addAppender(appender);
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try (BpfObject o = BpfObject.open(BpfObjectResource.PROBE_TRACING)) {
+            assertTrue(appender.list.stream().anyMatch(ev -> ev.getFormattedMessage().startsWith("libbpf: ")
+                    && ev.getFormattedMessage().contains("probe_tracing")), appender.list.toString());
+        } finally {
+            logger.detachAppender(appender);
+            logger.setLevel(level);
+        }
+    }
+
+    private static String multiarch() {
+        String arch = System.getProperty("os.arch");
+        return arch.equals("amd64") ? "x86_64" : arch;
     }
 
     /** Distinct BPF programs this process holds (program and link fds both name a prog_id in their fdinfo). */

@@ -3,6 +3,7 @@ package dev.palisade.streams.pipeline;
 import dev.palisade.kernel.enforce.EnforcementEvent;
 import dev.palisade.policy.compile.OperationClass;
 import dev.palisade.policy.compile.Verdict;
+import dev.palisade.telemetry.UpdatedTimeText;
 import dev.palisade.telemetry.Alert;
 import dev.palisade.telemetry.Telemetry;
 import dev.palisade.telemetry.TelemetryTypes;
@@ -37,7 +38,7 @@ public final class EnforcementAlerts {
         ProtectedWorkload w = view.current().byCgroupId(e.cgroupId());
         ContainerInfo c = w == null ? null : w.container();
         Alert.Builder b = Alert.builder()
-                .timestamp(e.time().getEpochSecond()).updatedTime(e.time().toString())
+                .timestamp(e.time().getEpochSecond()).updatedTime(UpdatedTimeText.of(e.time()))
                 .clusterName(node.clusterName()).hostName(node.hostName())
                 .hostPid(e.pid()).uid(e.uid())
                 .processName(e.operation() == OperationClass.PROCESS ? e.resource() : e.source())

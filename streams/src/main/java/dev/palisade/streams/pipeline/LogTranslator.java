@@ -10,7 +10,9 @@ import dev.palisade.policy.match.SocketNames;
 import dev.palisade.telemetry.Log;
 import dev.palisade.telemetry.TelemetryTypes;
 import dev.palisade.workload.ContainerInfo;
+import dev.palisade.telemetry.UpdatedTimeText;
 import java.time.Instant;
+import java.util.IdentityHashMap;
 import java.util.Locale;
 
 /**
@@ -20,6 +22,11 @@ import java.util.Locale;
 final class LogTranslator {
     private final NodeIdentity node;
     private final BootClock clock;
+    private final UpdatedTimeText time = new UpdatedTimeText();
+    // Per-event text that repeats: labels per container, open(2) Data per (syscall, dirfd, flags).
+    private final IdentityHashMap<ContainerInfo, String> labels = new IdentityHashMap<>();
+    private final long[] dataKeys = new long[1024];
+    private final String[] dataTexts = new String[1024];
 
     LogTranslator(NodeIdentity node, BootClock clock) {
         this.node = node;
@@ -31,7 +38,7 @@ final class LogTranslator {
         Instant t = clock.toInstant(h.timestampNanos());
         Log.Builder b = Log.builder()
                 .timestamp(t.getEpochSecond())
-                .updatedTime(t.toString())
+                .updatedTime(time.format(t.getEpochSecond(), t.getNano()))
                 .clusterName(node.clusterName())
                 .hostName(node.hostName())
                 .hostPid(h.pid())
@@ -45,7 +52,7 @@ final class LogTranslator {
         return b.type(TelemetryTypes.CONTAINER_LOG)
                 .namespaceName(c.namespace())
                 .podName(c.podName())
-                .labels(c.identity().labelsText())
+                .labels(labelsOf(c))
                 .owner(c.owner())
                 .containerId(c.containerId())
                 .containerName(c.containerName())
@@ -69,9 +76,29 @@ final class LogTranslator {
                 .operation(TelemetryTypes.OP_FILE)
                 .source(exe)
                 .resource(path)
-                .data("syscall=SYS_" + e.syscall().name() + " fd=" + e.dirfd() + " flags=" + OpenFlags.text(e.flags()))
+                .data(openData(e))
                 .result(ErrnoText.result(e.result()))
                 .build();
+    }
+
+    private String labelsOf(ContainerInfo c) {
+        String text = labels.get(c);
+        if (text == null) {
+            if (labels.size() >= 4096) labels.clear(); // snapshots replace ContainerInfo values; forget the old ones
+            text = c.identity().labelsText();
+            labels.put(c, text);
+        }
+        return text;
+    }
+
+    private String openData(FileOpen e) {
+        long key = ((long) e.syscall().ordinal() << 56) ^ ((long) e.dirfd() << 32) ^ (e.flags() & 0xffffffffL);
+        int slot = (int) ((key * 0x9E3779B97F4A7C15L) >>> 54);
+        if (dataTexts[slot] != null && dataKeys[slot] == key) return dataTexts[slot];
+        String text = "syscall=SYS_" + e.syscall().name() + " fd=" + e.dirfd() + " flags=" + OpenFlags.text(e.flags());
+        dataKeys[slot] = key;
+        dataTexts[slot] = text;
+        return text;
     }
 
     Log socket(SocketEvent e, String exe, String parentExe, ContainerInfo c) {

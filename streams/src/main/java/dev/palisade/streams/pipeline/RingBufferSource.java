@@ -12,7 +12,8 @@ import org.apache.pekko.stream.javadsl.Source;
 /**
  * The source of the event pipeline: a ring buffer's drain thread decodes each record and offers it to a bounded
  * queue. The kernel cannot wait, so neither does the drain thread: when the queue is full the event is dropped and
- * counted, and the ring keeps draining.
+ * counted, and the ring keeps draining. A full queue is seen before the record is decoded, so an overloaded pipeline
+ * does not spend its drain thread decoding what it is about to drop.
  */
 public final class RingBufferSource {
     private RingBufferSource() {}
@@ -20,19 +21,27 @@ public final class RingBufferSource {
     /** What the source materializes to: the handler to give the ring reader, and its counters. */
     public static final class Handle implements RingRecordHandler {
         private final BoundedSourceQueue<MonitorEvent> queue;
+        private final int capacity;
+        private final MonitorEventDecoder decoder = new MonitorEventDecoder(4096);
         private final AtomicLong offered = new AtomicLong();
         private final AtomicLong dropped = new AtomicLong();
         private final AtomicLong malformed = new AtomicLong();
 
-        Handle(BoundedSourceQueue<MonitorEvent> queue) {
+        Handle(BoundedSourceQueue<MonitorEvent> queue, int capacity) {
             this.queue = queue;
+            this.capacity = capacity;
         }
 
         @Override
         public void onRecord(MemorySegment segment, long offset, int length) {
+            if (queue.size() >= capacity) {
+                offered.incrementAndGet();
+                dropped.incrementAndGet();
+                return;
+            }
             MonitorEvent e;
             try {
-                e = MonitorEventDecoder.decode(segment, offset, length);
+                e = decoder.read(segment, offset, length);
             } catch (RuntimeException ex) {
                 malformed.incrementAndGet();
                 return;
@@ -72,6 +81,6 @@ public final class RingBufferSource {
     }
 
     public static Source<MonitorEvent, Handle> create(int bufferSize) {
-        return Source.<MonitorEvent>queue(bufferSize).mapMaterializedValue(Handle::new);
+        return Source.<MonitorEvent>queue(bufferSize).mapMaterializedValue(q -> new Handle(q, bufferSize));
     }
 }

@@ -2,17 +2,20 @@ package dev.palisade.streams.sink;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.palisade.telemetry.Alert;
+import dev.palisade.telemetry.Log;
 import dev.palisade.telemetry.Telemetry;
 import dev.palisade.telemetry.TelemetryJson;
 import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Writes records as JSON lines in KubeArmor's field names (through {@link TelemetryJson}'s mapper) straight into a
- * stream, without building a String per record.
+ * Writes records as JSON lines in KubeArmor's field names straight into a stream, without building a String per
+ * record: logs and alerts field by field ({@link TelemetryFieldWriter}), anything else through
+ * {@link TelemetryJson}'s mapper.
  */
 public final class JsonLineEncoder {
     private static final JsonFactory FACTORY = TelemetryJson.mapper().getFactory();
@@ -26,16 +29,27 @@ public final class JsonLineEncoder {
         JsonGenerator gen = FACTORY.createGenerator(out);
         gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         gen.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
-        WRITER.writeValue(gen, record);
+        write(gen, record);
         gen.close();
         out.write('\n');
     }
 
+    private static void write(JsonGenerator gen, Telemetry record) throws IOException {
+        switch (record) {
+            case Log l -> TelemetryFieldWriter.write(gen, l);
+            case Alert a -> TelemetryFieldWriter.write(gen, a);
+            default -> WRITER.writeValue(gen, record);
+        }
+    }
+
     /** One record as UTF-8 JSON, without a newline. */
     public static byte[] encode(Telemetry record) {
-        try {
-            return WRITER.writeValueAsBytes(record);
-        } catch (JsonProcessingException e) {
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder(512)) {
+            JsonGenerator gen = FACTORY.createGenerator(bytes);
+            write(gen, record);
+            gen.close();
+            return bytes.toByteArray();
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot write " + record.getClass().getSimpleName() + " as JSON", e);
         }
     }

@@ -1,0 +1,106 @@
+package dev.palisade.streams.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.palisade.telemetry.Alert;
+import dev.palisade.telemetry.Log;
+import dev.palisade.telemetry.PodOwner;
+import dev.palisade.telemetry.Telemetry;
+import dev.palisade.telemetry.TelemetryJson;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The field-by-field writer against the annotated records as the data-binding mapper writes them: records filled
+ * through their canonical constructors from the components they declare today, so a field added to Log or Alert
+ * and forgotten in the writer fails here.
+ */
+class TelemetryFieldWriterTest {
+    private final Random random = new Random(20261122);
+
+    @Test
+    void logsAreWrittenExactlyAsTheMapperWritesThem() throws Exception {
+        for (int i = 0; i < 2000; i++) assertSameJson(fill(Log.class));
+    }
+
+    @Test
+    void alertsAreWrittenExactlyAsTheMapperWritesThem() throws Exception {
+        for (int i = 0; i < 2000; i++) assertSameJson(fill(Alert.class));
+    }
+
+    @Test
+    void aLineReadsBackToTheSameRecord() throws Exception {
+        Log log = Log.builder().timestamp(1763805600).updatedTime("2026-11-22T10:00:00.123456Z").hostName("node-1")
+                .type("ContainerLog").operation("File").resource("/etc/\"quoted\"\n\u0001").result("Passed").build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JsonLineEncoder.writeLine(log, out);
+        String line = out.toString(StandardCharsets.UTF_8);
+        assertEquals('\n', line.charAt(line.length() - 1));
+        assertEquals(log, TelemetryJson.readLog(line.strip()));
+    }
+
+    private void assertSameJson(Telemetry record) throws Exception {
+        String expected = TelemetryJson.write(record);
+        assertEquals(expected, new String(JsonLineEncoder.encode(record), StandardCharsets.UTF_8));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JsonLineEncoder.writeLine(record, out);
+        assertEquals(expected + "\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    private <T extends Record> T fill(Class<T> type) throws Exception {
+        RecordComponent[] components = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        Object[] values = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            values[i] = value(components[i]);
+        }
+        Constructor<T> canonical = type.getDeclaredConstructor(types);
+        return canonical.newInstance(values);
+    }
+
+    private Object value(RecordComponent c) {
+        Class<?> t = c.getType();
+        if (t == long.class) return random.nextInt(4) == 0 ? 0L : random.nextLong();
+        if (t == int.class) return random.nextInt(4) == 0 ? 0 : random.nextInt();
+        if (t == String.class) return string();
+        if (t == PodOwner.class) {
+            return switch (random.nextInt(4)) {
+                case 0 -> null;
+                case 1 -> new PodOwner("", "", "");
+                case 2 -> new PodOwner(null, "nginx", null);
+                default -> new PodOwner("Deployment", string(), string());
+            };
+        }
+        if (t == Map.class) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (int i = random.nextInt(3); i > 0; i--) m.put("k" + random.nextInt(100), string() + "");
+            return m;
+        }
+        if (t == List.class && ((ParameterizedType) c.getGenericType()).getActualTypeArguments()[0] == String.class) {
+            List<String> l = new ArrayList<>();
+            for (int i = random.nextInt(3); i > 0; i--) l.add(string() + "");
+            return l;
+        }
+        throw new AssertionError(c + " has a type this test cannot fill: teach it, and TelemetryFieldWriter");
+    }
+
+    private String string() {
+        return switch (random.nextInt(6)) {
+            case 0 -> null;
+            case 1 -> "";
+            case 2 -> "/usr/bin/\"quoted\" \\ back\tslash\n";
+            case 3 -> "ünïcödé ✓ \u0007 " + random.nextInt();
+            default -> "value-" + random.nextInt(1000);
+        };
+    }
+}
