@@ -59,9 +59,13 @@ public record NodeSettings(String mode, String clusterName, String nodeName, Map
         labels.putIfAbsent("kubernetes.io/hostname", nodeName);
         Config d = p.getConfig("discovery");
         List<Path> roots = new ArrayList<>();
-        for (String key : List.of("runc-root", "containerd-root")) {
-            String v = d.getString(key);
-            if (!v.isEmpty()) roots.add(Path.of(v));
+        if (d.hasPath("state-roots")) {
+            for (String v : d.getStringList("state-roots")) if (!v.isEmpty()) roots.add(Path.of(v));
+        } else {
+            for (String key : List.of("runc-root", "containerd-root")) {
+                String v = d.getString(key);
+                if (!v.isEmpty()) roots.add(Path.of(v));
+            }
         }
         Config k = p.getConfig("kubernetes");
         KubernetesSettings kube = new KubernetesSettings(k.getString("master-url"), k.getDuration("resync-interval"),
