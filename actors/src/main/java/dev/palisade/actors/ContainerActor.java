@@ -141,13 +141,17 @@ public final class ContainerActor extends AbstractBehavior<ContainerActor.Comman
                     + (backoff.failures() + 1) + " attempts");
         }
         backoff.reset();
-        // The parent hears of it once readers can see it.
-        out.view().put(w, () -> parent.tell(new Published(w.container().containerId(), w)));
+        // The monitor starts recording, and the parent hears of it, once readers can see the rules: events of
+        // the container are then always enriched with them. (Callbacks run in queue order, so a removal's
+        // unwatch always comes after this watch.)
+        long cg = w.container().cgroupId();
+        boolean first = !watching;
+        watching = true;
+        out.view().put(w, () -> {
+            if (first) out.visibility().watch(cg);
+            parent.tell(new Published(w.container().containerId(), w));
+        });
         out.counters().published();
-        if (!watching) {
-            out.visibility().watch(w.container().cgroupId());
-            watching = true;
-        }
         if (inForce == null || getContext().getLog().isDebugEnabled()) {
             getContext().getLog().info("container {}: {} rules from {} in force", describe(w.container()),
                     w.rules().rules().size(), w.rules().policies());
@@ -160,8 +164,10 @@ public final class ContainerActor extends AbstractBehavior<ContainerActor.Comman
     private Behavior<Command> cleanUp() {
         if (config == null) return this;
         ContainerInfo info = config.info();
-        if (watching) out.visibility().unwatch(info.cgroupId());
-        out.view().remove(info.cgroupId(), info.containerId());
+        boolean watched = watching;
+        out.view().remove(info.cgroupId(), info.containerId(), () -> {
+            if (watched) out.visibility().unwatch(info.cgroupId());
+        });
         try {
             out.enforcer().remove(info);
             out.counters().removed();

@@ -45,8 +45,6 @@ public final class SnapshotPublisher implements WorkloadView, AutoCloseable {
 
     private record Host(RuleSet rules, Runnable visible) implements Change {}
 
-    private static final Runnable NOTHING = () -> { };
-
     private final AtomicReference<WorkloadSnapshot> current = new AtomicReference<>(WorkloadSnapshot.EMPTY);
     private final ConcurrentLinkedQueue<Change> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean signalled = new AtomicBoolean();
@@ -74,8 +72,8 @@ public final class SnapshotPublisher implements WorkloadView, AutoCloseable {
         queue(new Put(w, visible));
     }
 
-    void remove(long cgroupId, String containerId) {
-        queue(new Remove(cgroupId, containerId, NOTHING));
+    void remove(long cgroupId, String containerId, Runnable visible) {
+        queue(new Remove(cgroupId, containerId, visible));
     }
 
     void host(RuleSet rules, Runnable visible) {

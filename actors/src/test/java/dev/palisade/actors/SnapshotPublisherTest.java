@@ -60,10 +60,10 @@ class SnapshotPublisherTest {
         try (SnapshotPublisher view = new SnapshotPublisher()) {
             ProtectedWorkload w = workload(5);
             view.put(w, () -> { });
-            view.remove(w.container().cgroupId(), "another container that had this cgroup id");
+            view.remove(w.container().cgroupId(), "another container that had this cgroup id", () -> { });
             view.awaitPublished(Duration.ofSeconds(2));
             assertSame(w, view.current().byCgroupId(w.container().cgroupId()));
-            view.remove(w.container().cgroupId(), w.container().containerId());
+            view.remove(w.container().cgroupId(), w.container().containerId(), () -> { });
             view.awaitPublished(Duration.ofSeconds(2));
             assertNull(view.current().byCgroupId(w.container().cgroupId()));
         }

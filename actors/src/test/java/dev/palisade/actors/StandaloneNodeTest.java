@@ -91,7 +91,7 @@ class StandaloneNodeTest {
                 assertEquals(c.initPid(), w.container().initPid());
                 assertEquals(c.id(), w.container().containerId());
                 assertTrue(w.rules().rules().isEmpty(), "no policy yet");
-                assertTrue(watched.contains(cg), "the monitor records the container");
+                Await.until("the monitor records the container", ONE_SECOND, () -> watched.contains(cg));
                 assertSame(w, enforcer.applied.get(cg));
 
                 Files.writeString(policies.resolve("seed.yaml"), TestPolicies.seedYaml());
@@ -127,7 +127,7 @@ class StandaloneNodeTest {
             }
             Await.until("container dropped", ONE_SECOND, () -> node.view().current().byCgroupId(cg) == null);
             assertFalse(enforcer.applied.containsKey(cg), "the enforcer forgot it too");
-            assertFalse(watched.contains(cg), "the monitor no longer records it");
+            Await.until("the monitor no longer records it", ONE_SECOND, () -> !watched.contains(cg));
         }
     }
 
