@@ -125,7 +125,12 @@ public final class Node implements AutoCloseable {
                                        Enforcer enforcer, MonitorVisibility visibility, Consumer<AgentMessage> messages) {
         AgentMessages reporter = new AgentMessages(settings.clusterName(), settings.nodeName(), messages);
         Node node = spawn(system, settings, List.of(), false, enforcer, visibility, reporter);
-        node.sources.add(new KubernetesSources(client, settings, node.guardian, reporter).start());
+        try {
+            node.sources.add(new KubernetesSources(client, settings, node.guardian, reporter).start());
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
         node.startDiscovery(settings);
         return node;
     }
