@@ -7,11 +7,13 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,14 +23,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds running containers in the runtimes' state directories and says when they start and stop. inotify (via
- * WatchService) makes a change visible at once; a periodic reconcile repairs anything missed (a watch overflow,
- * a state directory created after start, a container killed without its state being removed). Runs on its own
- * thread; callbacks come from that thread.
+ * Finds running containers in the runtimes' state roots and says when they start and stop.
+ *
+ * <p>inotify (Java's WatchService on Linux) watches three kinds of directories: each state root (a container's
+ * directory appears or goes), each container's state directory (runc renames a fresh {@code state.json} into
+ * it) and each running container's cgroup v2 directory (the kernel touches {@code cgroup.events} when the cgroup
+ * empties, so a container whose init died is seen at once even though runc keeps its state until deleted). An
+ * event re-examines only the container it concerns. A periodic full scan repairs anything missed: a queue
+ * overflow, a root created after start, a pid reused.
+ *
+ * <p>Runs on its own thread; the listener is called from that thread.
  */
 public final class ContainerDiscovery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerDiscovery.class);
-    private static final String SANDBOX = "io.kubernetes.cri.container-type";
+    /** containerd's pause container of a pod: no workload runs in it. */
+    private static final String CRI_CONTAINER_TYPE = "io.kubernetes.cri.container-type";
 
     public interface Listener {
         void started(RuntimeContainer c);
@@ -39,15 +48,32 @@ public final class ContainerDiscovery implements AutoCloseable {
         default void initialScanDone() {}
     }
 
+    /** What a watch key stands for. */
+    private sealed interface Watched permits Root, StateDir, CgroupDir {}
+
+    private record Root(Path dir) implements Watched {}
+
+    private record StateDir(Path dir) implements Watched {}
+
+    private record CgroupDir(Path stateDir) implements Watched {}
+
     private final List<Path> roots;
     private final Duration reconcile;
     private final Listener listener;
-    private final Map<String, RuntimeContainer> known = new HashMap<>();
+    /** Running containers reported as started, by state directory. */
+    private final Map<Path, RuntimeContainer> known = new HashMap<>();
+    private final Map<Path, WatchKey> cgroupKeys = new HashMap<>();
+    private final Map<WatchKey, Watched> keys = new HashMap<>();
+    private final Set<Path> watchedDirs = new HashSet<>();
     private final WatchService watcher;
-    private final Set<Path> watched = new HashSet<>();
     private final Thread thread;
     private volatile boolean running = true;
 
+    /**
+     * @param stateRoots        runc state roots ({@code /run/runc}, {@code /run/containerd/runc/k8s.io}); missing
+     *                          ones are looked for again at every reconcile
+     * @param reconcileInterval how often everything is rescanned whatever inotify said
+     */
     public ContainerDiscovery(List<Path> stateRoots, Duration reconcileInterval, Listener listener) throws IOException {
         this.roots = List.copyOf(stateRoots);
         this.reconcile = reconcileInterval;
@@ -62,72 +88,127 @@ public final class ContainerDiscovery implements AutoCloseable {
     }
 
     private void run() {
-        scan();
+        try {
+            scanAll();
+        } catch (RuntimeException e) {
+            LOG.warn("the first container scan failed; retrying at the next change or reconcile", e);
+        }
         listener.initialScanDone();
         long next = System.nanoTime() + reconcile.toNanos();
         while (running) {
             try {
                 long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()));
                 WatchKey key = watcher.poll(wait, TimeUnit.MILLISECONDS);
-                if (key != null) {
-                    key.pollEvents();
-                    key.reset();
-                    // runc writes state.json just after creating its directory: give it a moment, then rescan.
-                    Thread.sleep(20);
-                    for (WatchKey k; (k = watcher.poll()) != null; ) {
-                        k.pollEvents();
-                        k.reset();
-                    }
+                Set<Path> dirty = new LinkedHashSet<>();
+                boolean full = false;
+                for (; key != null; key = watcher.poll()) full |= collect(key, dirty);
+                if (full || System.nanoTime() >= next) {
+                    scanAll();
+                    next = System.nanoTime() + reconcile.toNanos();
+                } else {
+                    for (Path dir : dirty) examine(dir);
                 }
-                scan();
-                if (System.nanoTime() >= next) next = System.nanoTime() + reconcile.toNanos();
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("container discovery scan failed; retrying at the next change or reconcile", e);
+                LOG.warn("container discovery failed; retrying at the next change or reconcile", e);
             }
         }
     }
 
-    /** Compares what the state directories say with what was reported, and reports the difference. */
-    private void scan() {
-        Map<String, RuntimeContainer> now = new HashMap<>();
+    /** Adds the container directories a key's events concern; true when only a full scan will do. */
+    private boolean collect(WatchKey key, Set<Path> dirty) {
+        Watched w = keys.get(key);
+        boolean full = false;
+        for (WatchEvent<?> e : key.pollEvents()) {
+            if (e.kind() == StandardWatchEventKinds.OVERFLOW) {
+                full = true;
+            } else if (w instanceof Root(Path dir) && e.context() instanceof Path name) {
+                dirty.add(dir.resolve(name));
+            } else if (w instanceof StateDir(Path dir)) {
+                dirty.add(dir);
+            } else if (w instanceof CgroupDir(Path stateDir)) {
+                dirty.add(stateDir);
+            }
+        }
+        if (!key.reset()) {
+            keys.remove(key);
+            if (w instanceof Root(Path dir)) watchedDirs.remove(dir);
+            if (w instanceof StateDir(Path dir)) watchedDirs.remove(dir);
+            if (w instanceof CgroupDir(Path stateDir)) cgroupKeys.remove(stateDir);
+        }
+        return full;
+    }
+
+    /** Compares every state root with what was reported, and reports the difference. */
+    private void scanAll() {
+        Set<Path> present = new HashSet<>();
         for (Path root : roots) {
             if (!Files.isDirectory(root)) continue;
-            watch(root);
+            watch(root, new Root(root));
             try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
                 for (Path dir : dirs) {
-                    watch(dir);
-                    Optional<RuntimeContainer> c = StateFileReader.read(dir.resolve("state.json"));
-                    if (c.isEmpty() || "sandbox".equals(c.get().annotations().get(SANDBOX))) continue;
-                    if (StateFileReader.alive(c.get())) now.put(c.get().id(), c.get());
+                    present.add(dir);
+                    RuntimeContainer k = known.get(dir);
+                    // A known container whose init still runs is unchanged: its state file is read only on events.
+                    if (k == null || !StateFileReader.alive(k)) examine(dir);
                 }
             } catch (IOException e) {
                 LOG.debug("cannot list {}: {}", root, e.toString());
             }
         }
-        for (RuntimeContainer gone : List.copyOf(known.values())) {
-            RuntimeContainer still = now.get(gone.id());
-            if (still == null || still.initPid() != gone.initPid()) {
-                known.remove(gone.id());
-                listener.stopped(gone);
-            }
-        }
-        for (RuntimeContainer c : now.values()) {
-            if (!known.containsKey(c.id())) {
-                known.put(c.id(), c);
-                listener.started(c);
-            }
-        }
-        watched.removeIf(p -> !Files.isDirectory(p));
+        for (Path dir : List.copyOf(known.keySet())) if (!present.contains(dir)) examine(dir);
     }
 
-    private void watch(Path dir) {
-        if (watched.contains(dir)) return;
+    /** Looks at one container directory and reports a start or a stop if that is what happened. */
+    private void examine(Path dir) {
+        // Watch before reading: a state.json written in between still produces an event.
+        if (Files.isDirectory(dir)) watch(dir, new StateDir(dir));
+        Optional<RuntimeContainer> now = StateFileReader.read(dir.resolve("state.json"))
+                .filter(c -> !"sandbox".equals(c.annotations().get(CRI_CONTAINER_TYPE)))
+                .filter(StateFileReader::alive);
+        RuntimeContainer before = known.get(dir);
+        if (before != null && (now.isEmpty() || !now.get().sameProcess(before))) {
+            known.remove(dir);
+            WatchKey cg = cgroupKeys.remove(dir);
+            if (cg != null) {
+                cg.cancel();
+                keys.remove(cg);
+            }
+            listener.stopped(before);
+            before = null;
+        }
+        if (before == null && now.isPresent()) {
+            RuntimeContainer c = now.get();
+            known.put(dir, c);
+            watchCgroup(dir, c);
+            // The init may have died between reading its stat and watching its cgroup: look once more.
+            if (!StateFileReader.alive(c)) {
+                known.remove(dir);
+                return;
+            }
+            listener.started(c);
+        }
+    }
+
+    private void watchCgroup(Path stateDir, RuntimeContainer c) {
+        if (c.cgroupV2Path().isEmpty()) return;
         try {
-            dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
-                    StandardWatchEventKinds.ENTRY_MODIFY);
-            watched.add(dir);
+            WatchKey k = Path.of(c.cgroupV2Path()).register(watcher, StandardWatchEventKinds.ENTRY_MODIFY);
+            keys.put(k, new CgroupDir(stateDir));
+            cgroupKeys.put(stateDir, k);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot watch {} (its stop is seen at the next reconcile): {}", c.cgroupV2Path(), e.toString());
+        }
+    }
+
+    private void watch(Path dir, Watched what) {
+        if (watchedDirs.contains(dir)) return;
+        try {
+            WatchKey k = dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+            keys.put(k, what);
+            watchedDirs.add(dir);
         } catch (IOException e) {
             LOG.debug("cannot watch {}: {}", dir, e.toString());
         }

@@ -21,37 +21,55 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Policies from a watched directory (standalone mode). Each change reloads the directory; a file that has become
- * invalid keeps its last good policies in force (and says so) until it is fixed or deleted, so a typo never
- * drops a workload's protection. Runs on its own thread; the callback gets the whole current set each time.
+ * Policies from a watched directory (standalone mode). A change (inotify, or a differing modification time or
+ * size at the periodic check) reloads the files that changed; the others keep their parsed policies. An invalid
+ * document is reported and skipped while the rest of the directory applies; a file that has become invalid keeps
+ * its last good policies in force (and says so in the log) until it is fixed or deleted, so a typo never drops a
+ * workload's protection. Runs on its own thread; the listener gets the whole current set and the problems of
+ * each reload.
  */
 public final class PolicyDirectory implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyDirectory.class);
 
+    public interface Listener {
+        /**
+         * @param policies    every policy in force from the directory
+         * @param newProblems problems not reported at the previous reload (each is reported once)
+         */
+        void changed(List<Policy> policies, List<Problem> newProblems);
+    }
+
+    /** A file as last loaded: its fingerprint, what it yielded, the policies kept in force from it. */
+    private record Loaded(long fingerprint, List<Problem> problems, List<Policy> inForce) {}
+
     private final Path dir;
-    private final BiConsumer<List<Policy>, List<Problem>> onChange;
-    private final Map<String, List<Policy>> lastGoodByFile = new TreeMap<>();
+    private final Listener listener;
+    private final Duration recheck;
     private final WatchService watcher;
     private final Thread thread;
-    private final Duration reconcile;
+    private final Map<Path, Loaded> files = new TreeMap<>();
+    private List<Problem> reported = List.of();
     private volatile boolean running = true;
-    private Map<String, Long> lastSeen = Map.of();
 
-    public PolicyDirectory(Path dir, Duration reconcile, BiConsumer<List<Policy>, List<Problem>> onChange) throws IOException {
+    /** @param recheck how often modification times are compared, whatever inotify said */
+    public PolicyDirectory(Path dir, Duration recheck, Listener listener) throws IOException {
         this.dir = dir;
-        this.onChange = onChange;
-        this.reconcile = reconcile;
+        this.listener = listener;
+        this.recheck = recheck;
         this.watcher = FileSystems.getDefault().newWatchService();
         this.thread = Thread.ofPlatform().name("policy-directory").daemon(true).unstarted(this::run);
     }
 
-    /** Loads once synchronously (so the caller knows the initial set), then watches. */
+    /** Loads once on the caller's thread (so the caller has the initial set), then watches. */
     public PolicyDirectory start() {
+        if (!Files.isDirectory(dir)) {
+            LOG.warn("policy directory {} does not exist (yet); no policies are in force until it does", dir);
+        }
         reload();
         thread.start();
         return this;
@@ -60,17 +78,16 @@ public final class PolicyDirectory implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                WatchKey key = watcher.poll(reconcile.toMillis(), TimeUnit.MILLISECONDS);
+                WatchKey key = watcher.poll(recheck.toMillis(), TimeUnit.MILLISECONDS);
                 if (key != null) {
-                    key.pollEvents();
-                    key.reset();
-                    Thread.sleep(50); // editors write in several steps
-                    for (WatchKey k; (k = watcher.poll()) != null; ) {
-                        k.pollEvents();
-                        k.reset();
+                    // Editors write a file in several steps: let them finish, then take every queued event.
+                    Thread.sleep(50);
+                    for (; key != null; key = watcher.poll()) {
+                        key.pollEvents();
+                        key.reset();
                     }
                 }
-                if (key != null || changed()) reload();
+                reload();
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             } catch (RuntimeException e) {
@@ -79,60 +96,63 @@ public final class PolicyDirectory implements AutoCloseable {
         }
     }
 
-    /** Modification times differ from the last load (repairs a missed inotify event). */
-    private boolean changed() {
-        return !fingerprint().equals(lastSeen);
-    }
-
-    private Map<String, Long> fingerprint() {
-        Map<String, Long> m = new HashMap<>();
-        if (!Files.isDirectory(dir)) return m;
-        try (var s = Files.walk(dir)) {
-            s.filter(Files::isRegularFile).filter(PolicyLoader::isPolicyFile).forEach(p -> {
-                try {
-                    m.put(p.toString(), Files.getLastModifiedTime(p).toMillis() ^ Files.size(p));
-                } catch (IOException e) {
-                    m.put(p.toString(), -1L);
-                }
-            });
-        } catch (IOException e) {
-            LOG.debug("cannot walk {}: {}", dir, e.toString());
-        }
-        return m;
-    }
-
+    /** Reloads the files whose fingerprint changed; tells the listener if anything did. */
     synchronized void reload() {
         watchTree();
-        lastSeen = fingerprint();
-        List<Problem> problems = new ArrayList<>();
-        Map<String, List<Policy>> current = new TreeMap<>();
-        for (String file : new TreeMap<>(lastSeen).keySet()) {
-            PolicyLoader.Result r = PolicyLoader.load(List.of(Path.of(file)));
-            problems.addAll(r.problems());
-            if (r.hasErrors() && lastGoodByFile.containsKey(file)) {
-                LOG.warn("{} is now invalid; its last good version stays in force until it is fixed", file);
-                current.put(file, lastGoodByFile.get(file));
-            } else {
-                current.put(file, r.policies());
+        Map<Path, Long> now = fingerprints();
+        boolean changed = files.keySet().removeIf(f -> !now.containsKey(f));
+        for (Map.Entry<Path, Long> e : now.entrySet()) {
+            Loaded before = files.get(e.getKey());
+            if (before != null && before.fingerprint() == e.getValue()) continue;
+            changed = true;
+            PolicyLoader.Result r = PolicyLoader.load(List.of(e.getKey()));
+            List<Policy> inForce = r.policies();
+            if (r.hasErrors() && before != null && !before.inForce().isEmpty()) {
+                LOG.warn("{} is now invalid; its last good version ({}) stays in force until it is fixed or deleted",
+                        e.getKey(), before.inForce().stream().map(Policy::key).toList());
+                inForce = before.inForce();
             }
+            files.put(e.getKey(), new Loaded(e.getValue(), r.problems(), inForce));
         }
-        lastGoodByFile.clear();
-        lastGoodByFile.putAll(current);
-        for (Problem p : problems) {
+        if (!changed) return;
+        List<Problem> problems = new ArrayList<>();
+        List<Policy> all = new ArrayList<>();
+        Map<String, Policy> byKey = new HashMap<>();
+        files.forEach((file, loaded) -> {
+            problems.addAll(loaded.problems());
+            for (Policy p : loaded.inForce()) {
+                Policy earlier = byKey.putIfAbsent(p.key(), p);
+                if (earlier == null) all.add(p);
+                else problems.add(Problem.error(p.source(), p.lines().documentLine(), "metadata.name",
+                        p.key() + " is already defined in " + earlier.source() + "; this copy is ignored"));
+            }
+        });
+        List<Problem> fresh = problems.stream().filter(p -> !reported.contains(p)).toList();
+        reported = List.copyOf(problems);
+        for (Problem p : fresh) {
             if (p.isError()) LOG.warn("policy rejected: {}", p);
             else LOG.info("{}", p);
         }
-        List<Policy> all = new ArrayList<>();
-        Map<String, String> definedIn = new HashMap<>();
-        current.forEach((file, ps) -> {
-            for (Policy p : ps) {
-                String earlier = definedIn.putIfAbsent(p.key(), file);
-                if (earlier == null) all.add(p);
-                else problems.add(Problem.error(file, p.lines().documentLine(), "metadata.name",
-                        p.key() + " is already defined in " + earlier + "; this copy is ignored"));
-            }
-        });
-        onChange.accept(List.copyOf(all), List.copyOf(problems));
+        LOG.info("{} policies in force from {}", all.size(), dir);
+        listener.changed(List.copyOf(all), fresh);
+    }
+
+    private Map<Path, Long> fingerprints() {
+        Map<Path, Long> m = new TreeMap<>();
+        if (!Files.isDirectory(dir)) return m;
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.filter(Files::isRegularFile).filter(PolicyLoader::isPolicyFile).forEach(p -> {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                    m.put(p, a.lastModifiedTime().to(TimeUnit.NANOSECONDS) * 31 + a.size());
+                } catch (IOException e) {
+                    m.put(p, -1L);
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.debug("cannot walk {}: {}", dir, e.toString());
+        }
+        return m;
     }
 
     private void watchTree() {
@@ -160,5 +180,10 @@ public final class PolicyDirectory implements AutoCloseable {
             LOG.debug("closing the watch service: {}", e.toString());
         }
         thread.interrupt();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -9,19 +9,34 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A namespace's posture: KubeArmor's {@code kubearmor-<class>-posture} annotations over the configured value, per
- * class. An invalid value falls back to the global default for that class and is reported (KubeArmor even
- * rewrites the annotation; Palisade leaves the user's object alone and says so).
+ * A namespace's posture: KubeArmor's {@code kubearmor-<class>-posture} annotations (audit or block, any case)
+ * over the configured value, per class. A class without an annotation keeps the configured value (the
+ * namespace's own setting in {@code palisade.posture.namespaces}, else the global one). An invalid value falls
+ * back to the global default for that class and is reported; KubeArmor even rewrites the annotation, Palisade
+ * leaves the user's object alone and says so.
  */
 public final class PostureResolver {
     private PostureResolver() {}
 
-    /** The posture, and a message for each annotation that could not be used. */
-    public record Resolved(Posture posture, List<String> problems) {}
+    /** The posture, and the annotations that could not be used. */
+    public record Resolved(Posture posture, List<Problem> problems) {}
+
+    /** An annotation whose value is neither audit nor block. */
+    public record Problem(String namespace, PostureClass postureClass, String value, PostureMode fallback) {
+        public String annotation() {
+            return postureClass.annotation();
+        }
+
+        public String message() {
+            return "namespace " + namespace + ": annotation " + annotation() + "=\"" + value
+                    + "\" is not audit or block; using the global " + postureClass.configName() + " posture ("
+                    + fallback.configName() + ")";
+        }
+    }
 
     public static Resolved resolve(PostureSettings settings, String namespace, Map<String, String> annotations) {
         Posture p = settings.forNamespace(namespace);
-        List<String> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         for (PostureClass c : PostureClass.values()) {
             String v = annotations.get(c.annotation());
             if (v == null) continue;
@@ -29,10 +44,9 @@ public final class PostureResolver {
             if (m.isPresent()) {
                 p = p.with(c, m.get());
             } else {
-                p = p.with(c, settings.global().of(c));
-                problems.add("namespace " + namespace + ": annotation " + c.annotation() + "=\"" + v
-                        + "\" is not audit or block; using the global " + c.configName() + " posture ("
-                        + settings.global().of(c).configName() + ")");
+                PostureMode fallback = settings.global().of(c);
+                p = p.with(c, fallback);
+                problems.add(new Problem(namespace, c, v, fallback));
             }
         }
         return new Resolved(p, problems);
