@@ -213,6 +213,11 @@ public final class PipelineBenchmark {
         public Flow<Telemetry, Delivery, NotUsed> deliveryFlow(ErrorReport errors) {
             return Flow.<Telemetry>create().map(r -> Delivery.ONE);
         }
+
+        @Override
+        public Flow<List<Telemetry>, Delivery, NotUsed> batchDeliveryFlow(ErrorReport errors) {
+            return Flow.<List<Telemetry>>create().map(batch -> Delivery.of(batch.size(), 0));
+        }
     }
 
     /**
@@ -237,15 +242,27 @@ public final class PipelineBenchmark {
         @Override
         public Flow<Telemetry, Delivery, NotUsed> deliveryFlow(ErrorReport errors) {
             return Flow.<Telemetry>create().map(r -> {
-                if ((++seen & 15) == 0 && measuring) {
-                    String t = r instanceof Log l ? l.updatedTime() : r instanceof Alert a ? a.updatedTime() : null;
-                    if (t != null) {
-                        Instant now = Instant.now();
-                        histogram.record(Duration.between(Instant.parse(t), now).toNanos());
-                    }
-                }
+                sample(r);
                 return r;
             }).via(inner.deliveryFlow(errors));
+        }
+
+        @Override
+        public Flow<List<Telemetry>, Delivery, NotUsed> batchDeliveryFlow(ErrorReport errors) {
+            return Flow.<List<Telemetry>>create().map(batch -> {
+                for (Telemetry r : batch) sample(r);
+                return batch;
+            }).via(inner.batchDeliveryFlow(errors));
+        }
+
+        private void sample(Telemetry r) {
+            if ((++seen & 15) == 0 && measuring) {
+                String t = r instanceof Log l ? l.updatedTime() : r instanceof Alert a ? a.updatedTime() : null;
+                if (t != null) {
+                    Instant now = Instant.now();
+                    histogram.record(Duration.between(Instant.parse(t), now).toNanos());
+                }
+            }
         }
     }
 

@@ -71,7 +71,6 @@ public final class IsolatedSink {
                 .via(new CountingDropBuffer<List<Telemetry>>(settings.bufferSize(), counters, List::size))
                 .viaMat(KillSwitches.single(), (nu, ks) -> ks)
                 .async()
-                .mapConcat(batch -> batch)
                 .via(restarting)
                 .toMat(Sink.ignore(), (ks, done) -> new Running(name(), ks, done.whenComplete((d, ex) -> reconcile(ex))));
     }
@@ -82,16 +81,16 @@ public final class IsolatedSink {
         return taken;
     }
 
-    private Flow<Telemetry, Delivery, NotUsed> incarnation() {
+    private Flow<List<Telemetry>, Delivery, NotUsed> incarnation() {
         if (!firstIncarnation.compareAndSet(true, false)) counters.countRestart();
         var entered = new LongAdder();
         var settled = new LongAdder();
-        return Flow.<Telemetry>create()
-                .map(r -> {
-                    entered.increment();
-                    return r;
+        return Flow.<List<Telemetry>>create()
+                .map(batch -> {
+                    entered.add(batch.size());
+                    return batch;
                 })
-                .via(output.deliveryFlow(errorLog))
+                .via(output.batchDeliveryFlow(errorLog))
                 .map(d -> {
                     counters.countSettled(d);
                     settled.add(d.settled());

@@ -86,10 +86,16 @@ public final class JsonLinesOutput implements TelemetryOutput {
 
     @Override
     public Flow<Telemetry, Delivery, NotUsed> deliveryFlow(ErrorReport errors) {
+        return Flow.<Telemetry>create().map(List::of).via(batchDeliveryFlow(errors));
+    }
+
+    @Override
+    public Flow<List<Telemetry>, Delivery, NotUsed> batchDeliveryFlow(ErrorReport errors) {
         return Flow.lazyFlow(() -> {
             LineWriter writer = new LineWriter(errors);
-            return Flow.<Telemetry>create()
-                    .batch(MAX_BATCH, JsonLinesOutput::newBatch, JsonLinesOutput::addToBatch)
+            return Flow.<List<Telemetry>>create()
+                    // batches that arrive while a write is under way join the next write
+                    .batchWeighted(MAX_BATCH, batch -> (long) batch.size(), JsonLinesOutput::newBatch, JsonLinesOutput::addToBatch)
                     .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> writer.write(batch), writer.thread))
                     // On a normal end the stream is closed (and flushed) before the stage completes, so whoever
                     // waits for the sink to finish finds every line in the file.
@@ -101,15 +107,15 @@ public final class JsonLinesOutput implements TelemetryOutput {
         }).mapMaterializedValue(f -> NotUsed.getInstance());
     }
 
-    private static List<Telemetry> newBatch(Telemetry first) {
-        List<Telemetry> batch = new ArrayList<>();
-        batch.add(first);
-        return batch;
+    private static List<List<Telemetry>> newBatch(List<Telemetry> first) {
+        List<List<Telemetry>> batches = new ArrayList<>();
+        batches.add(first);
+        return batches;
     }
 
-    private static List<Telemetry> addToBatch(List<Telemetry> batch, Telemetry next) {
-        batch.add(next);
-        return batch;
+    private static List<List<Telemetry>> addToBatch(List<List<Telemetry>> batches, List<Telemetry> next) {
+        batches.add(next);
+        return batches;
     }
 
     /** The stream and its one thread; opened on that thread when the first batch arrives. */
@@ -133,23 +139,27 @@ public final class JsonLinesOutput implements TelemetryOutput {
             }
         }
 
-        Delivery write(List<Telemetry> batch) {
+        Delivery write(List<List<Telemetry>> batches) {
             try {
                 if (out == null) {
                     out = new BufferedOutputStream(opener.open(opened.compareAndSet(false, true)), STREAM_BUFFER);
                 }
+                int written = 0;
                 int failed = 0;
-                for (Telemetry r : batch) {
-                    try {
-                        JsonLineEncoder.writeLine(r, out);
-                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                        failed++;
-                        errors.error("cannot encode a record", e);
+                for (List<Telemetry> batch : batches) {
+                    for (Telemetry r : batch) {
+                        try {
+                            JsonLineEncoder.writeLine(r, out);
+                            written++;
+                        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                            failed++;
+                            errors.error("cannot encode a record", e);
+                        }
                     }
                 }
                 dirty = true;
                 if (flushInterval.isZero() || System.nanoTime() - lastFlushNanos >= flushInterval.toNanos()) flush();
-                return Delivery.of(batch.size() - failed, failed);
+                return Delivery.of(written, failed);
             } catch (IOException e) {
                 errors.error("write failed", e);
                 // Fail the stage: IsolatedSink counts the batch as aborted and reopens the stream after a backoff.

@@ -1,6 +1,7 @@
 package dev.palisade.streams.sink;
 
 import dev.palisade.telemetry.Telemetry;
+import java.util.List;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
 
@@ -18,6 +19,14 @@ public interface TelemetryOutput {
      * the unexpected: the records inside are then counted as aborted and a fresh stage is made after a backoff.
      */
     Flow<Telemetry, Delivery, NotUsed> deliveryFlow(ErrorReport errors);
+
+    /**
+     * The same stage taking the hub's batches as they come (one pass of the pipeline each, never empty). Outputs that
+     * write in bulk override it so a record costs no stream element of its own; the default unpacks the batch.
+     */
+    default Flow<List<Telemetry>, Delivery, NotUsed> batchDeliveryFlow(ErrorReport errors) {
+        return Flow.<List<Telemetry>>create().mapConcat(batch -> batch).via(deliveryFlow(errors));
+    }
 
     /** Where a delivery stage reports a failed write, request or send (counted, and logged at a bounded rate). */
     @FunctionalInterface
