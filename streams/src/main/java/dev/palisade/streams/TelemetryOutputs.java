@@ -3,12 +3,14 @@ package dev.palisade.streams;
 import com.typesafe.config.Config;
 import dev.palisade.streams.config.SinksConfig;
 import dev.palisade.streams.elasticsearch.ElasticsearchOutput;
+import dev.palisade.streams.metrics.ReadinessOutput;
 import dev.palisade.streams.grpc.FeederOutput;
 import dev.palisade.streams.grpc.FeederServer;
 import dev.palisade.streams.grpc.FeederSubscribers;
 import dev.palisade.streams.kafka.KafkaOutput;
 import dev.palisade.streams.metrics.TelemetryMetrics;
 import dev.palisade.streams.sink.IsolatedSink;
+import dev.palisade.streams.sink.SinkSettings;
 import dev.palisade.streams.sink.JsonLinesOutput;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -43,6 +45,12 @@ public final class TelemetryOutputs {
                 JsonLinesOutput.file(f.path(), f.append(), f.flushInterval()), f.sink())));
         sc.kafka().ifPresent(k -> sinks.add(new IsolatedSink(new KafkaOutput(system, k.kafka()), k.sink())));
         sc.elasticsearch().ifPresent(e -> sinks.add(new IsolatedSink(new ElasticsearchOutput(e.elasticsearch()), e.sink())));
+        Config readiness = config.getConfig("palisade.readiness");
+        if (readiness.getBoolean("enabled")) {
+            sinks.add(new IsolatedSink(new ReadinessOutput(registry, readiness.getDuration("window"),
+                    readiness.getDuration("min-span"), java.time.Clock.systemUTC()),
+                    SinkSettings.defaults(8192).withKinds(java.util.EnumSet.of(TelemetryKind.ALERTS, TelemetryKind.LOGS))));
+        }
         TelemetryMetrics metrics = new TelemetryMetrics(registry);
         if (sc.grpc().isEmpty()) {
             return CompletableFuture.completedFuture(

@@ -39,6 +39,14 @@ final class DiscoverCommand implements Callable<Integer> {
     @Option(names = {"-e", "--events"}, paramLabel = "FILE", description = "Log JSON lines (default: stdin).")
     Path events;
 
+    @Option(names = "--server", paramLabel = "HOST:PORT",
+            description = "Learn from a running agent's logs (its gRPC service) instead of reading --events.")
+    String server;
+
+    @Option(names = "--duration", defaultValue = "10m", paramLabel = "DURATION",
+            description = "With --server: how long to watch the workloads (default: ${DEFAULT-VALUE}).")
+    String recordFor;
+
     @Option(names = {"-d", "--output-dir"}, paramLabel = "DIR",
             description = "Write one file per policy (<namespace>_<name>.yaml) here instead of all to stdout.")
     Path outputDir;
@@ -70,21 +78,42 @@ final class DiscoverCommand implements Callable<Integer> {
                     "fold thresholds must be at least 2 and --min-source-events at least 1");
         }
         Discoverer d = new Discoverer(new DiscoverySettings(foldThreshold, processFoldThreshold, minSourceEvents, !noBaseline));
-        String input = events == null ? "stdin" : events.toString();
+        String input = server != null ? "the agent at " + server : events == null ? "stdin" : events.toString();
         long lines;
         long[] malformed = {0};
-        try (BufferedReader in = events == null
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
-            lines = LogLines.read(in, e -> {
-                if (namespaces.isEmpty() || namespaces.contains(e.log().namespaceName())) d.add(e);
-            }, m -> {
-                malformed[0]++;
-                err.printf("%s:%d: skipped: %s%n", input, m.lineNumber(), m.reason());
-            });
-        } catch (IOException e) {
-            err.println("palisade: cannot read " + input + ": " + e.getMessage());
-            return ExitCodes.FAILURE;
+        java.util.function.Consumer<LogLines.Entry> learn = e -> {
+            if (namespaces.isEmpty() || namespaces.contains(e.log().namespaceName())) d.add(e);
+        };
+        if (server != null) {
+            if (events != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--server and --events exclude each other");
+            try {
+                var at = LiveLogRecording.Server.parse("--server", server);
+                var d2 = DurationText.parse("--duration", recordFor);
+                err.println("watching the logs of " + at + " for " + recordFor + " ...");
+                err.flush();
+                lines = LiveLogRecording.record(at, d2, learn);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            } catch (IllegalStateException e) {
+                err.println("palisade: " + e.getMessage());
+                err.flush();
+                return ExitCodes.FAILURE;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExitCodes.FAILURE;
+            }
+        } else {
+            try (BufferedReader in = events == null
+                    ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                    : Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
+                lines = LogLines.read(in, learn, m -> {
+                    malformed[0]++;
+                    err.printf("%s:%d: skipped: %s%n", input, m.lineNumber(), m.reason());
+                });
+            } catch (IOException e) {
+                err.println("palisade: cannot read " + input + ": " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
         }
         List<PolicyDraft> drafts = d.drafts();
         if (drafts.isEmpty()) {

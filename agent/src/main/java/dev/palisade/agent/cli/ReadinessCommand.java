@@ -47,6 +47,14 @@ final class ReadinessCommand implements Callable<Integer> {
     @Option(names = {"-e", "--events"}, paramLabel = "FILE", description = "Log JSON lines (default: stdin).")
     Path events;
 
+    @Option(names = "--server", paramLabel = "HOST:PORT",
+            description = "Record a running agent's logs from its gRPC service instead of reading --events.")
+    String server;
+
+    @Option(names = "--duration", defaultValue = "10m", paramLabel = "DURATION",
+            description = "With --server: how long to record (default: ${DEFAULT-VALUE}).")
+    String recordFor;
+
     @Option(names = "--target", defaultValue = "file=block,network=block,capabilities=block", paramLabel = "SPEC",
             description = "Posture to switch to (default: ${DEFAULT-VALUE}).")
     String target;
@@ -86,11 +94,32 @@ final class ReadinessCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         ReadinessAnalyzer analyzer = new ReadinessAnalyzer(loaded.policies(), settings);
-        String input = events == null ? "stdin" : events.toString();
-        try (BufferedReader in = events == null
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
-            LogLines.read(in, analyzer::add, m -> err.printf("%s:%d: skipped: %s%n", input, m.lineNumber(), m.reason()));
+        String input = server != null ? "the agent at " + server : events == null ? "stdin" : events.toString();
+        if (server != null) {
+            if (events != null) throw new ParameterException(spec.commandLine(), "--server and --events exclude each other");
+            try {
+                var at = LiveLogRecording.Server.parse("--server", server);
+                Duration d = duration("--duration", recordFor);
+                err.println("recording the logs of " + at + " for " + recordFor + " ...");
+                err.flush();
+                long n = LiveLogRecording.record(at, d, analyzer::add);
+                err.println("recorded " + n + " logs");
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            } catch (IllegalStateException e) {
+                err.println("palisade: " + e.getMessage());
+                err.flush();
+                return ExitCodes.FAILURE;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExitCodes.FAILURE;
+            }
+        } else {
+            try (BufferedReader in = events == null
+                    ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                    : Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
+                LogLines.read(in, analyzer::add, m -> err.printf("%s:%d: skipped: %s%n", input, m.lineNumber(), m.reason()));
+            }
         }
         List<NamespaceVerdict> verdicts = analyzer.verdicts();
         if (output == OutputFormat.JSON) {
@@ -116,12 +145,10 @@ final class ReadinessCommand implements Callable<Integer> {
     }
 
     private Duration duration(String option, String text) {
-        String s = text.trim().toLowerCase(java.util.Locale.ROOT);
         try {
-            if (s.endsWith("d")) return Duration.ofDays(Long.parseLong(s.substring(0, s.length() - 1)));
-            return Duration.parse("PT" + s.toUpperCase(java.util.Locale.ROOT));
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new ParameterException(spec.commandLine(), option + " \"" + text + "\" is not a duration like 24h, 90m or 7d");
+            return DurationText.parse(option, text);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 

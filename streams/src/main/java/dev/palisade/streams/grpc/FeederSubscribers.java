@@ -49,6 +49,7 @@ public final class FeederSubscribers {
     private final List<List<Client<?>>> clients = List.of(new CopyOnWriteArrayList<>(),
             new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
     private final LongAdder[] droppedTotal = {new LongAdder(), new LongAdder(), new LongAdder()};
+    private final LongAdder[] subscribedTotal = {new LongAdder(), new LongAdder(), new LongAdder()};
 
     public FeederSubscribers(int clientBufferSize, MeterRegistry registry) {
         if (clientBufferSize < 1) throw new IllegalArgumentException("client-buffer-size must be at least 1");
@@ -89,6 +90,7 @@ public final class FeederSubscribers {
                 .mapMaterializedValue(queue -> {
                     Client<P> c = new Client<>(method, "c" + nextId.getAndIncrement(), queue);
                     clients.get(method.ordinal()).add(c);
+                    subscribedTotal[method.ordinal()].increment();
                     return c;
                 })
                 .watchTermination((client, done) -> {
@@ -106,6 +108,11 @@ public final class FeederSubscribers {
     /** Clients connected to one method. */
     public int connected(Method method) {
         return clients.get(method.ordinal()).size();
+    }
+
+    /** Clients that ever started watching one method (those gone included): a new one shows as an increase. */
+    public long subscribed(Method method) {
+        return subscribedTotal[method.ordinal()].sum();
     }
 
     /** Records dropped for slow clients of one method, all clients together (including those gone). */
