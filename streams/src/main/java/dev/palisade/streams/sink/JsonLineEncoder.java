@@ -34,7 +34,19 @@ public final class JsonLineEncoder {
         out.write('\n');
     }
 
-    private static void write(JsonGenerator gen, Telemetry record) throws IOException {
+    /**
+     * A generator for many lines into one stream: {@link #write} then a newline per record. Its own buffer is
+     * flushed into {@code out} by {@link JsonGenerator#flush()}, which does not flush {@code out} itself.
+     */
+    static JsonGenerator lineGenerator(OutputStream out) throws IOException {
+        JsonGenerator gen = FACTORY.createGenerator(out);
+        gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        gen.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+        gen.setRootValueSeparator(null);
+        return gen;
+    }
+
+    static void write(JsonGenerator gen, Telemetry record) throws IOException {
         switch (record) {
             case Log l -> TelemetryFieldWriter.write(gen, l);
             case Alert a -> TelemetryFieldWriter.write(gen, a);

@@ -126,6 +126,7 @@ public final class JsonLinesOutput implements TelemetryOutput {
             return t;
         });
         private OutputStream out;
+        private com.fasterxml.jackson.core.JsonGenerator gen;
         private long lastFlushNanos = System.nanoTime();
         private boolean dirty;
 
@@ -144,22 +145,20 @@ public final class JsonLinesOutput implements TelemetryOutput {
                 if (out == null) {
                     out = new BufferedOutputStream(opener.open(opened.compareAndSet(false, true)), STREAM_BUFFER);
                 }
+                if (gen == null) gen = JsonLineEncoder.lineGenerator(out);
+                // One generator for every line: a record cannot fail half-way without breaking the stream's JSON,
+                // so an encoding error fails the batch like a write error (counted as aborted, stage restarted).
                 int written = 0;
-                int failed = 0;
                 for (List<Telemetry> batch : batches) {
                     for (Telemetry r : batch) {
-                        try {
-                            JsonLineEncoder.writeLine(r, out);
-                            written++;
-                        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                            failed++;
-                            errors.error("cannot encode a record", e);
-                        }
+                        JsonLineEncoder.write(gen, r);
+                        gen.writeRaw('\n');
+                        written++;
                     }
                 }
                 dirty = true;
                 if (flushInterval.isZero() || System.nanoTime() - lastFlushNanos >= flushInterval.toNanos()) flush();
-                return Delivery.of(written, failed);
+                return Delivery.of(written, 0);
             } catch (IOException e) {
                 errors.error("write failed", e);
                 // Fail the stage: IsolatedSink counts the batch as aborted and reopens the stream after a backoff.
@@ -168,6 +167,7 @@ public final class JsonLinesOutput implements TelemetryOutput {
         }
 
         private void flush() throws IOException {
+            if (dirty && gen != null) gen.flush();
             if (dirty && out != null) out.flush();
             dirty = false;
             lastFlushNanos = System.nanoTime();
@@ -192,6 +192,7 @@ public final class JsonLinesOutput implements TelemetryOutput {
             if (closed) return;
             closed = true;
             try {
+                if (gen != null) gen.close();
                 if (out != null) out.close();
             } catch (IOException e) {
                 errors.error("close failed", e);
