@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {"Zero-trust runtime security for Kubernetes workloads, compatible with KubeArmor policies.", ""},
-        subcommands = {RunCommand.class, ProbeCommand.class, PolicyCommand.class, SimulateCommand.class, DiscoverCommand.class, ReadinessCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ProbeCommand.class, PolicyCommand.class, SimulateCommand.class, DiscoverCommand.class, ReadinessCommand.class, LogsCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Run 'palisade <command> --help' for a command's options."})
 public final class PalisadeCommand implements Runnable {

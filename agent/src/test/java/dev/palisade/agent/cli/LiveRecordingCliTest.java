@@ -127,4 +127,23 @@ class LiveRecordingCliTest {
         assertEquals(2, bad.exit(), bad::toString);
         assertTrue(bad.err().contains("--server \"nowhere\" is not HOST:PORT"), bad.err());
     }
+
+    @Test
+    void logsFollowsTheAgentNarrowedByNamespaceAsJsonOrReadableLines() throws Exception {
+        int port = outputs.feederServer().orElseThrow().port();
+        CliTest.Result json = runLive(recording(), "logs", "--server", "127.0.0.1:" + port, "--filter", "system",
+                "--namespace", "db", "--json", "--duration", "3s");
+        assertEquals(0, json.exit(), json::toString);
+        List<String> lines = json.out().lines().toList();
+        assertEquals(5, lines.size(), json.out());
+        for (String l : lines) {
+            assertTrue(l.startsWith("{") && l.contains("\"NamespaceName\":\"db\"") && l.contains("/usr/bin/redis-server"), l);
+        }
+        CliTest.Result text = runLive(recording(), "logs", "--server", "127.0.0.1:" + port, "--filter", "system",
+                "--pod", "nginx-1", "--duration", "3s");
+        assertEquals(0, text.exit(), text::toString);
+        List<String> readable = text.out().lines().toList();
+        assertEquals(6, readable.size(), text.out());
+        assertTrue(readable.get(5).contains("web/nginx-1/nginx") && readable.get(5).contains("/usr/bin/bash"), readable.get(5));
+    }
 }
