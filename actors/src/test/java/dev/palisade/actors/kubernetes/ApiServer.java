@@ -30,10 +30,10 @@ import java.util.Map;
  * here), with KubeArmor's three policy kinds registered, on 127.0.0.1. Its state lives in the dispatcher, so a
  * server can be stopped and another started on the same port with the same or a different state.
  */
-final class ApiServer implements AutoCloseable {
+public final class ApiServer implements AutoCloseable {
     final KubernetesCrudDispatcher state;
     final KubernetesMockServer server;
-    final int port;
+    public final int port;
     final KubernetesClient client;
 
     private ApiServer(KubernetesCrudDispatcher state, int port) {
@@ -48,7 +48,7 @@ final class ApiServer implements AutoCloseable {
         this.client = new KubernetesClientBuilder().withConfig(config(this.port)).build();
     }
 
-    static ApiServer start() {
+    public static ApiServer start() {
         return new ApiServer(newState(), 0);
     }
 
@@ -132,7 +132,7 @@ final class ApiServer implements AutoCloseable {
                 .withRequestTimeout(3000).withRequestRetryBackoffLimit(0).build();
     }
 
-    KubernetesClient newClient() {
+    public KubernetesClient newClient() {
         return new KubernetesClientBuilder().withConfig(config(port)).build();
     }
 
@@ -146,18 +146,18 @@ final class ApiServer implements AutoCloseable {
         }
     }
 
-    void namespace(String name, Map<String, String> annotations) {
+    public void namespace(String name, Map<String, String> annotations) {
         Namespace ns = new NamespaceBuilder().withNewMetadata().withName(name).withAnnotations(annotations).endMetadata().build();
         client.namespaces().resource(ns).createOr(r -> r.update());
     }
 
-    void node(String name, Map<String, String> labels) {
+    public void node(String name, Map<String, String> labels) {
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().build())
                 .createOr(r -> r.update());
     }
 
     /** A Deployment's pod on {@code node} whose status lists one running container. */
-    Pod pod(String namespace, String name, String node, Map<String, String> labels, String containerName, String containerId) {
+    public Pod pod(String namespace, String name, String node, Map<String, String> labels, String containerName, String containerId) {
         return pod("uid-" + name, namespace, name, node, labels, containerName, containerId);
     }
 
@@ -178,7 +178,7 @@ final class ApiServer implements AutoCloseable {
     }
 
     /** Creates or replaces a policy from YAML, in {@code namespace} if the kind is namespaced. */
-    void policy(String namespace, String yaml) {
+    public void policy(String namespace, String yaml) {
         GenericKubernetesResource r = Serialization.unmarshal(yaml, GenericKubernetesResource.class);
         PolicyKind kind = PolicyKind.ofKind(r.getKind()).orElseThrow();
         var ops = client.genericKubernetesResources(PolicyFeed.context(kind));
@@ -194,7 +194,7 @@ final class ApiServer implements AutoCloseable {
         }
     }
 
-    void deletePolicy(PolicyKind kind, String namespace, String name) {
+    public void deletePolicy(PolicyKind kind, String namespace, String name) {
         var ops = client.genericKubernetesResources(PolicyFeed.context(kind));
         (kind.namespaced() ? ops.inNamespace(namespace) : ops).withName(name).delete();
     }

@@ -44,6 +44,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--enforcer", paramLabel = "NAME", description = "auto (default), fanotify or audit-only.")
     String enforcer;
 
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "standalone (policies from a directory), kubernetes (from the API server) or auto (kubernetes in a pod).")
+    String mode;
+
+    @Option(names = "--node-name", paramLabel = "NAME", description = "This node's name (palisade.node-name).")
+    String nodeName;
+
     @Override
     public Integer call() throws Exception {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
@@ -51,6 +58,8 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Object> overrides = new HashMap<>();
         if (policies != null) overrides.put("palisade.policies.directory", policies.toAbsolutePath().toString());
         if (enforcer != null) overrides.put("palisade.agent.enforcer", enforcer);
+        if (mode != null) overrides.put("palisade.mode", mode);
+        if (nodeName != null) overrides.put("palisade.node-name", nodeName);
         if (posture != null) {
             try {
                 Posture p = Posture.parse(posture, Posture.AUDIT);

@@ -80,10 +80,6 @@ public final class Agent implements AutoCloseable {
         long t0 = System.nanoTime();
         AgentSettings settings = AgentSettings.from(config);
         NodeSettings nodeSettings = NodeSettings.from(config);
-        if (!"standalone".equals(nodeSettings.mode())) {
-            throw new IllegalStateException("palisade.mode = " + nodeSettings.mode()
-                    + " is not available yet in this build; use standalone");
-        }
         KernelFilesystems fs = KernelFilesystems.ensureAll();
         stack.add(fs);
         capabilities = NodeProbe.probe(fs);
@@ -152,14 +148,22 @@ public final class Agent implements AutoCloseable {
                 monitor.visibility().remove(cgroupId);
             }
         };
-        node = Node.startStandalone(system, nodeSettings, enforcer, visibility, m -> outputs.hub().offer(m));
+        try {
+            node = Node.start(system, nodeSettings, enforcer, visibility, m -> outputs.hub().offer(m));
+        } catch (RuntimeException e) {
+            if (!NodeSettings.KUBERNETES.equals(nodeSettings.mode())) throw e;
+            throw new IllegalStateException("Kubernetes mode cannot start its informers: " + e.getMessage()
+                    + " (check palisade.kubernetes.master-url, the service account's RBAC in deploy/, or run with "
+                    + "--mode standalone)", e);
+        }
         view.delegate = node.view();
         stack.add(node);
         node.ready().toCompletableFuture().get(settings.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
         readiness.setReady(true);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String started = "Palisade started in " + ms + " ms: enforcer " + enforcerKind + ", policies from "
-                + nodeSettings.policiesDirectory() + ", posture " + nodeSettings.posture().global()
+                + (NodeSettings.KUBERNETES.equals(nodeSettings.mode()) ? "the API server (Kubernetes mode)"
+                        : nodeSettings.policiesDirectory().toString()) + ", posture " + nodeSettings.posture().global()
                 + (metrics != null ? ", metrics on :" + metrics.port() : "");
         LOG.info(started);
         outputs.hub().offer(new AgentMessage(Instant.now().getEpochSecond(), Instant.now().toString(), settings.clusterName(),

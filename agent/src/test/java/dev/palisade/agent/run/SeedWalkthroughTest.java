@@ -51,11 +51,17 @@ class SeedWalkthroughTest {
     }
 
     static RuncContainer nginx(int port) {
-        return RuncContainer.builder()
+        return nginxBuilder(port)
                 .annotation("io.kubernetes.pod.namespace", "default")
                 .annotation("io.kubernetes.pod.name", "nginx-7c5b8d65b8-x2x9z")
                 .annotation("io.kubernetes.container.name", "nginx")
                 .annotation("palisade.dev/label.app", "nginx")
+                .start();
+    }
+
+    /** Debian's nginx serving on 127.0.0.1:port, without identity annotations. */
+    static RuncContainer.Builder nginxBuilder(int port) {
+        return RuncContainer.builder()
                 .hostNetwork(true)
                 .rootfsFile("/etc/nginx.conf", """
                         user root; daemon off; pid /tmp/nginx.pid; error_log stderr;
@@ -67,8 +73,7 @@ class SeedWalkthroughTest {
                           server { listen 127.0.0.1:%d; location / { return 200 "served by nginx\\n"; } }
                         }
                         """.formatted(port), 0644)
-                .command("/usr/sbin/nginx", "-c", "/etc/nginx.conf")
-                .start();
+                .command("/usr/sbin/nginx", "-c", "/etc/nginx.conf");
     }
 
     static List<Alert> alerts(Path dir) throws Exception {
