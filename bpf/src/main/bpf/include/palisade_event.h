@@ -33,6 +33,7 @@ enum palisade_event_kind {
 	PALISADE_EV_SOCKET_ACCEPT = 6,
 	PALISADE_EV_SOCKET_BIND = 7,
 	PALISADE_EV_CAPABILITY = 8,
+	PALISADE_EV_ENFORCEMENT = 9,   /* a BPF-LSM decision to report (enforcer.bpf.c), on the enforcer's own ring */
 };
 
 /* Bits of a visibility value: which operation classes of a cgroup (or the host) reach the ring. */
@@ -125,6 +126,40 @@ struct palisade_socket_event {
 	__u32 reserved3;
 };
 
+/* The LSM hook an enforcement event comes from. */
+enum palisade_lsm_hook {
+	PALISADE_HOOK_BPRM_CHECK = 1,
+	PALISADE_HOOK_FILE_OPEN = 2,
+	PALISADE_HOOK_FILE_PERMISSION = 3,
+	PALISADE_HOOK_SOCKET_CREATE = 4,
+	PALISADE_HOOK_SOCKET_CONNECT = 5,
+	PALISADE_HOOK_CAPABLE = 6,
+};
+
+#define PALISADE_ENFORCEMENT_DATA_LEN 8192
+
+/*
+ * A decision of the BPF-LSM enforcer: a denial, an audit, or a default-posture miss. The one record of the ABI
+ * with a variable length: hdr.size is the offset of data plus path_len plus source_len, and only that much is
+ * written to the ring (paths are up to PATH_MAX long; most are short).
+ */
+struct palisade_enforcement_event {
+	struct palisade_event_header hdr;
+	__u32 outcome;           /* the rule map's outcome: verdict index and DENY/ALERT bits (palisade_enforcer.h) */
+	__u32 generation;        /* the rule set generation the verdict index belongs to */
+	__s32 retval;            /* what the hook returned: 0 or -EACCES */
+	__u16 hook;              /* enum palisade_lsm_hook */
+	__u16 op_class;          /* enum palisade_op_class of palisade_enforcer.h */
+	__u16 path_len;          /* bytes of the resource path at data[0] (no NUL); 0 for network and capabilities */
+	__u16 source_len;        /* bytes of the source executable's path right after it (no NUL), 0 when unknown */
+	__s32 arg0;              /* file: f_mode (open) or the MAY_* mask (permission); socket: family; capable: cap */
+	__s32 arg1;              /* file: f_flags; socket: type; capable: opts */
+	__s32 arg2;              /* socket: protocol */
+	__u32 reserved;
+	__u32 reserved2;
+	char data[PALISADE_ENFORCEMENT_DATA_LEN];
+};
+
 struct palisade_capability_event {
 	struct palisade_event_header hdr;
 	__s32 capability;        /* CAP_* number */
@@ -155,12 +190,14 @@ struct palisade_abi_info {
 	enum palisade_visibility visibility;
 	enum palisade_truncation truncation;
 	enum palisade_file_syscall file_syscall;
+	enum palisade_lsm_hook lsm_hook;
 	union {
 		struct palisade_exec_event exec;
 		struct palisade_exit_event exit;
 		struct palisade_file_event file;
 		struct palisade_socket_event socket;
 		struct palisade_capability_event capability;
+		struct palisade_enforcement_event enforcement;
 		struct palisade_monitor_config config;
 	} layouts;
 };

@@ -23,9 +23,14 @@ struct qstr {
 	const unsigned char *name;
 } PALISADE_CORE;
 
+typedef struct {
+	__u32 val;
+} kuid_t;
+
 struct inode {
 	unsigned short i_mode;
 	unsigned long i_ino;
+	kuid_t i_uid;
 } PALISADE_CORE;
 
 struct dentry {
@@ -53,6 +58,8 @@ struct file {
 	struct path f_path;
 	struct inode *f_inode;
 	void *private_data;
+	unsigned int f_mode;
+	unsigned int f_flags;
 } PALISADE_CORE;
 
 struct fs_struct {
@@ -101,6 +108,12 @@ struct pid {
 	struct upid numbers[1];
 } PALISADE_CORE;
 
+struct tty_struct;
+
+struct signal_struct {
+	struct tty_struct *tty;
+} PALISADE_CORE;
+
 struct task_struct {
 	int pid;
 	int tgid;
@@ -112,6 +125,7 @@ struct task_struct {
 	struct fs_struct *fs;
 	struct files_struct *files;
 	struct nsproxy *nsproxy;
+	struct signal_struct *signal;
 } PALISADE_CORE;
 
 struct linux_binprm {

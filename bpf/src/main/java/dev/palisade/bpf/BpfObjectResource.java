@@ -18,7 +18,9 @@ public enum BpfObjectResource {
     /** The ring buffer self-test producer (sequenced records on getpid() of one thread). */
     RING_SELFTEST("ring_selftest.bpf.o"),
     /** Synthetic monitor-ABI file-open records on getpid() of one thread: the pipeline benchmark's producer. */
-    PIPELINE_BENCH("pipeline_bench.bpf.o");
+    PIPELINE_BENCH("pipeline_bench.bpf.o"),
+    /** The BPF-LSM enforcer: LSM hooks deciding from per-container rule maps, and palisade_decide (test runs). */
+    ENFORCER("enforcer.bpf.o");
 
     private final String fileName;
 

@@ -8,6 +8,7 @@ public enum BpfMapType {
     PERCPU_ARRAY(6),
     LRU_HASH(9),
     LRU_PERCPU_HASH(10),
+    HASH_OF_MAPS(13),
     RINGBUF(27),
     OTHER(-1);
 

@@ -93,6 +93,35 @@ public final class BpfProgram {
         }
     }
 
+    /**
+     * Runs the loaded program once with BPF_PROG_TEST_RUN on {@code ctx} (program types that take a context from
+     * user space, such as {@code syscall}): the kernel copies ctx in and, for syscall programs, back out.
+     *
+     * @return the program's return value
+     */
+    public int testRun(MemorySegment ctx) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            // struct bpf_test_run_opts (libbpf 1.x): sz, data_in, data_out, data_size_in/out, ctx_in (32), ctx_out,
+            // ctx_size_in (48), ctx_size_out, retval (56), ... A syscall program's context is copied back into
+            // ctx_in; the kernel refuses ctx_out for them.
+            MemorySegment opts = arena.allocate(TEST_RUN_OPTS_SIZE, 8);
+            opts.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, TEST_RUN_OPTS_SIZE);
+            opts.set(java.lang.foreign.ValueLayout.ADDRESS, 32, ctx);
+            opts.set(java.lang.foreign.ValueLayout.JAVA_INT, 48, (int) ctx.byteSize());
+            int rc;
+            try {
+                rc = (int) Libbpf.PROG_TEST_RUN_OPTS.invokeExact(fd(), opts);
+            } catch (Throwable t) {
+                throw Libbpf.unexpected("bpf_prog_test_run_opts", t);
+            }
+            if (rc != 0) throw new BpfException("test run of program " + name, rc);
+            return opts.get(java.lang.foreign.ValueLayout.JAVA_INT, 56); // retval
+        }
+    }
+
+    /** sizeof(struct bpf_test_run_opts) in libbpf 1.x (up to batch_size). */
+    private static final long TEST_RUN_OPTS_SIZE = 80;
+
     @Override
     public String toString() {
         return name + " (" + section + ")";

@@ -57,6 +57,9 @@ final class Libbpf {
     static final MethodHandle MAP_DELETE_ELEM = plain("bpf_map_delete_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     static final MethodHandle MAP_GET_NEXT_KEY = plain("bpf_map_get_next_key", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     static final MethodHandle OBJ_PIN = plain("bpf_obj_pin", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    static final MethodHandle MAP_CREATE = plain("bpf_map_create",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    static final MethodHandle PROG_TEST_RUN_OPTS = plain("bpf_prog_test_run_opts", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     // BTF
     static final MethodHandle BTF_TYPE_CNT = plain("btf__type_cnt", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final MethodHandle BTF_TYPE_BY_ID = plain("btf__type_by_id", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));

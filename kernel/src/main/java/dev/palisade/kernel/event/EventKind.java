@@ -9,7 +9,9 @@ public enum EventKind {
     SOCKET_CONNECT(5, "PALISADE_EV_SOCKET_CONNECT"),
     SOCKET_ACCEPT(6, "PALISADE_EV_SOCKET_ACCEPT"),
     SOCKET_BIND(7, "PALISADE_EV_SOCKET_BIND"),
-    CAPABILITY(8, "PALISADE_EV_CAPABILITY");
+    CAPABILITY(8, "PALISADE_EV_CAPABILITY"),
+    /** A BPF-LSM enforcer decision (its own ring, not the monitor's). */
+    ENFORCEMENT(9, "PALISADE_EV_ENFORCEMENT");
 
     private static final EventKind[] BY_CODE = new EventKind[16];
 

@@ -105,6 +105,27 @@ public final class EventLayout {
             JAVA_INT.withName("result"))
             .withName("palisade_capability_event");
 
+    /** Bytes of an enforcement event's data (resource path, then source path). */
+    public static final int ENFORCEMENT_DATA_LEN = 8192;
+
+    /** A BPF-LSM decision to report (enforcer.bpf.c's own ring); variable length: hdr.size bytes are written. */
+    public static final StructLayout ENFORCEMENT = MemoryLayout.structLayout(
+            HEADER.withName("hdr"),
+            JAVA_INT.withName("outcome"),
+            JAVA_INT.withName("generation"),
+            JAVA_INT.withName("retval"),
+            JAVA_SHORT.withName("hook"),
+            JAVA_SHORT.withName("op_class"),
+            JAVA_SHORT.withName("path_len"),
+            JAVA_SHORT.withName("source_len"),
+            JAVA_INT.withName("arg0"),
+            JAVA_INT.withName("arg1"),
+            JAVA_INT.withName("arg2"),
+            JAVA_INT.withName("reserved"),
+            JAVA_INT.withName("reserved2"),
+            MemoryLayout.sequenceLayout(ENFORCEMENT_DATA_LEN, JAVA_BYTE).withName("data"))
+            .withName("palisade_enforcement_event");
+
     /** Value of the monitor's `config` map. */
     public static final StructLayout MONITOR_CONFIG = MemoryLayout.structLayout(
             JAVA_LONG.withName("wakeup_threshold"),
@@ -113,7 +134,8 @@ public final class EventLayout {
             .withName("palisade_monitor_config");
 
     /** Every struct of the ABI: the layout test expects exactly these in the object's BTF. */
-    public static final List<StructLayout> STRUCTS = List.of(HEADER, EXEC, EXIT, FILE, SOCKET, CAPABILITY, MONITOR_CONFIG);
+    public static final List<StructLayout> STRUCTS = List.of(HEADER, EXEC, EXIT, FILE, SOCKET, CAPABILITY, ENFORCEMENT,
+            MONITOR_CONFIG);
 
     // header
     static final long KIND = HEADER.byteOffset(groupElement("kind"));
@@ -204,6 +226,7 @@ public final class EventLayout {
             case FILE_OPEN -> FILE;
             case SOCKET_CREATE, SOCKET_CONNECT, SOCKET_ACCEPT, SOCKET_BIND -> SOCKET;
             case CAPABILITY -> CAPABILITY;
+            case ENFORCEMENT -> ENFORCEMENT;
         };
     }
 }

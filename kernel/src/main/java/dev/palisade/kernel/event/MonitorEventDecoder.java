@@ -49,6 +49,9 @@ public final class MonitorEventDecoder {
         int code = EventLayout.kind(segment, offset);
         EventKind kind = EventKind.ofCode(code);
         if (kind == null) throw new MalformedEventException("record of unknown kind " + code + " (ABI " + abi + ")");
+        if (kind == EventKind.ENFORCEMENT) {
+            throw new MalformedEventException("an enforcement record on a monitor ring (the enforcer has its own ring)");
+        }
         long needed = layoutOf(kind).byteSize();
         if (length < needed) {
             throw new MalformedEventException(kind + " record of " + length + " bytes, its layout has " + needed);
@@ -61,6 +64,7 @@ public final class MonitorEventDecoder {
             case SOCKET_CREATE, SOCKET_CONNECT, SOCKET_ACCEPT, SOCKET_BIND -> socket(segment, offset, h);
             case CAPABILITY -> new CapabilityCheck(h, segment.get(JAVA_INT, offset + CAPABILITY_NUMBER),
                     segment.get(JAVA_INT, offset + CAPABILITY_RESULT));
+            case ENFORCEMENT -> throw new IllegalStateException("unreachable: refused above");
         };
     }
 

@@ -32,6 +32,11 @@ public final class RuleSet {
         this.matcher = new Matcher(this.rules, this.misses);
     }
 
+    /** A rule set from rules already compiled (the compiler's output elsewhere; tests and encoders build them directly). */
+    public static RuleSet of(Scope scope, Posture posture, List<CompiledRule> rules, Map<OperationClass, ClassMode> modes) {
+        return new RuleSet(scope, posture, rules, modes, List.of());
+    }
+
     /** No policy selects the workload: every class open. */
     public static RuleSet empty(Scope scope, Posture posture) {
         Map<OperationClass, ClassMode> modes = new EnumMap<>(OperationClass.class);
