@@ -578,29 +578,34 @@ static long walk_step(__u32 i, void *ctx)
 		w->status = 1;
 		return 1;
 	}
-	if (w->dentry == BPF_CORE_READ(w->vfsmnt, mnt_root)) {
-		struct mount *up = BPF_CORE_READ(w->mnt, mnt_parent);
-		if (up == w->mnt) {   /* top of the mount tree: the file is outside the task's root */
+	/* Kernel pointers in locals: CO-RE relocations must name kernel types only, never our struct walk. */
+	struct dentry *dentry = w->dentry;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct mount *mnt = w->mnt;
+
+	if (dentry == BPF_CORE_READ(vfsmnt, mnt_root)) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+		if (up == mnt) {   /* top of the mount tree: the file is outside the task's root */
 			w->status = 1;
 			return 1;
 		}
-		w->dentry = BPF_CORE_READ(w->mnt, mnt_mountpoint);
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = up;
 		w->vfsmnt = (void *)up + bpf_core_field_offset(struct mount, mnt);
 		return 0;
 	}
-	struct dentry *parent = BPF_CORE_READ(w->dentry, d_parent);
-	if (parent == w->dentry) {
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	if (parent == dentry) {
 		w->status = 1;
 		return 1;
 	}
-	__u32 len = BPF_CORE_READ(w->dentry, d_name.len);
+	__u32 len = BPF_CORE_READ(dentry, d_name.len);
 	if (len > NAME_MASK || len + 1 > w->pos) {
 		w->status = 2;
 		return 1;
 	}
 	w->pos -= len;
-	bpf_probe_read_kernel(a->walk + (w->pos & PATH_MASK), len & NAME_MASK, BPF_CORE_READ(w->dentry, d_name.name));
+	bpf_probe_read_kernel(a->walk + (w->pos & PATH_MASK), len & NAME_MASK, BPF_CORE_READ(dentry, d_name.name));
 	w->pos -= 1;
 	a->walk[w->pos & PATH_MASK] = '/';
 	w->dentry = parent;
@@ -639,6 +644,9 @@ static __always_inline __u32 walk_path(struct scratch_area *a, __u32 offset, str
 	__u32 n = PATH_MAX - pos;
 	if (n > PATH_MAX)
 		return 0;
+	/* the checks above are old news to the verifier after bpf_loop: keep the masks from being optimised away */
+	asm volatile("" : "+r"(offset));
+	asm volatile("" : "+r"(pos));
 	bpf_probe_read_kernel(a->ev.data + (offset & PATH_MASK), n, a->walk + (pos & PATH_MASK));
 	return n;
 }
@@ -714,6 +722,10 @@ static __always_inline void emit(struct scratch_area *a, struct palisade_enforce
 
 	if (size > sizeof(*e))
 		size = sizeof(*e);
+	/* Older verifiers (6.1) lose the bound above through register copies: hide the value from the compiler, then
+	 * mask it, so the verifier sees size < 16 KiB, inside the scratch area's value. */
+	asm volatile("" : "+r"(size));
+	size &= 0x3fff;
 	fill_header(&e->hdr, size, task);
 	e->outcome = outcome;
 	e->generation = generation;
