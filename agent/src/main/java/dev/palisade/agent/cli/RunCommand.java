@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--posture", paramLabel = "SPEC", description = "Global posture, e.g. file=block,network=audit,capabilities=audit.")
     String posture;
 
-    @Option(names = "--enforcer", paramLabel = "NAME", description = "auto (default), fanotify or audit-only.")
+    @Option(names = "--enforcer", paramLabel = "NAME", description = "auto (default: BPF-LSM, else fanotify, else audit-only), bpf-lsm, fanotify or audit-only.")
     String enforcer;
 
     @Option(names = "--mode", paramLabel = "MODE",

@@ -120,10 +120,12 @@ public final class Agent implements AutoCloseable {
                 .mapConcat(enforcementAlerts::alert)
                 .to(outputs.hub().sink())
                 .run(system);
+        java.util.function.Consumer<EnforcementEvent> toAlerts = e -> {
+            if (decisions.offer(e) != QueueOfferResult.enqueued()) counters.countDroppedDecision();
+        };
         Enforcer enforcer = switch (enforcerKind) {
-            case FANOTIFY -> new FanotifyEnforcer(e -> {
-                if (decisions.offer(e) != QueueOfferResult.enqueued()) counters.countDroppedDecision();
-            }, settings.failClosed());
+            case BPF_LSM -> dev.palisade.kernel.lsm.BpfLsmEnforcer.start(toAlerts);
+            case FANOTIFY -> new FanotifyEnforcer(toAlerts, settings.failClosed());
             default -> new AuditOnlyEnforcer();
         };
         stack.add(enforcer);
@@ -172,15 +174,15 @@ public final class Agent implements AutoCloseable {
 
     private static EnforcerKind chooseEnforcer(String wanted, NodeCapabilities c) {
         return switch (wanted) {
-            case "auto" -> {
-                if (c.enforcer() == EnforcerKind.BPF_LSM) {
-                    LOG.warn("this kernel supports BPF-LSM, but this build's BPF-LSM enforcer is not ready; using fanotify");
-                    yield c.fanotifyPermissions().available() ? EnforcerKind.FANOTIFY : EnforcerKind.AUDIT_ONLY;
+            case "auto" -> c.enforcer();
+            case "bpf-lsm" -> {
+                if (c.enforcer() != EnforcerKind.BPF_LSM) {
+                    throw new IllegalStateException("palisade.agent.enforcer = bpf-lsm, but this kernel cannot run BPF-LSM "
+                            + "programs (boot it with \"bpf\" in lsm=, e.g. lsm=lockdown,capability,landlock,yama,bpf); "
+                            + "use auto or fanotify; `palisade probe` shows why");
                 }
-                yield c.enforcer();
+                yield EnforcerKind.BPF_LSM;
             }
-            case "bpf-lsm" -> throw new IllegalStateException("palisade.agent.enforcer = bpf-lsm: not available in this "
-                    + "build; use auto or fanotify");
             case "fanotify" -> {
                 if (!c.fanotifyPermissions().available()) {
                     throw new IllegalStateException("palisade.agent.enforcer = fanotify, but this kernel refuses fanotify "

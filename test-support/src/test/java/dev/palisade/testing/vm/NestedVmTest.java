@@ -29,6 +29,10 @@ class NestedVmTest {
             assertEquals(0, version.exitCode(), version::toString);
             assertTrue(version.stderr().contains("version \"25"), version.stderr());
 
+            GuestResult runtime = vm.run("/bin/sh", "-c", "runc --version && grep -c ' cgroup ' /proc/mounts && ip addr show lo");
+            assertEquals(0, runtime.exitCode(), runtime::toString);
+            assertTrue(runtime.stdout().contains("127.0.0.1"), "loopback is up: " + runtime.stdout());
+
             GuestResult write = vm.run("/bin/sh", "-c", "echo from-the-guest > /run/shared/note.txt");
             assertEquals(0, write.exitCode(), write::toString);
             assertEquals("from-the-guest", Files.readString(vm.sharedDirectory().resolve("note.txt")).strip());
