@@ -24,6 +24,13 @@ class SeedWalkthroughVmTest {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         try (NestedVm vm = NestedVm.builder(NestedVm.Kernel.debianStock()).memoryMb(3072).boot()) {
+            GuestResult probe = vm.run(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-cp", classpath,
+                    "dev.palisade.agent.Main", "probe", "--output", "json");
+            assertEquals(0, probe.exitCode(), probe::toString);
+            var p = dev.palisade.telemetry.TelemetryJson.mapper().readTree(probe.stdout());
+            assertTrue(p.get("bpfLsm").get("available").asBoolean(), "palisade probe finds BPF-LSM in the VM: " + probe.stdout());
+            assertEquals("BPF_LSM", p.get("enforcer").asText());
+
             long t0 = System.nanoTime();
             GuestResult r = vm.run("/bin/sh", "-c", "mkdir -p /run/tmp && exec \"$0\" \"$@\"", java,
                     "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:TieredStopAtLevel=1",
