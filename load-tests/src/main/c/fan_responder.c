@@ -1,0 +1,46 @@
+// The fanotify benchmark's baseline: a minimal C permission-event responder. It marks one mount (the container's
+// root, given as /proc/<pid>/root) for open and exec permission events, allows every one, and stops when its
+// standard input closes. Prints "ready" once the mark is in place.
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/fanotify.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: fan_responder MOUNT-PATH\n");
+		return 2;
+	}
+	int fan = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, O_RDONLY | O_LARGEFILE);
+	if (fan < 0 || fanotify_mark(fan, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM, AT_FDCWD, argv[1]) < 0) {
+		perror("fanotify");
+		return 1;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	char buf[8192] __attribute__((aligned(8)));
+	struct pollfd fds[2] = {{.fd = fan, .events = POLLIN}, {.fd = 0, .events = POLLIN}};
+	for (;;) {
+		if (poll(fds, 2, -1) < 0)
+			continue;
+		if (fds[1].revents)
+			break;   /* stdin closed: the harness is done with us */
+		ssize_t n = read(fan, buf, sizeof(buf));
+		if (n <= 0)
+			continue;
+		for (struct fanotify_event_metadata *m = (void *)buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
+			if (m->mask & (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM)) {
+				struct fanotify_response r = {.fd = m->fd, .response = FAN_ALLOW};
+				if (write(fan, &r, sizeof(r)) < 0)
+					perror("response");
+			}
+			if (m->fd >= 0)
+				close(m->fd);
+		}
+	}
+	return 0;
+}
