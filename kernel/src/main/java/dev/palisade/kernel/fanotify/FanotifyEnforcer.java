@@ -73,7 +73,10 @@ public final class FanotifyEnforcer implements Enforcer {
 
     private record Protected(ContainerInfo container, RuleSet rules, List<String> marks) {}
 
-    private record PidFacts(long cgroupId, String exe, int uid, boolean tty, long expires) {}
+    /** fstat's buffer, used by the reader thread only. */
+    private MemorySegment statBuffer;
+
+    private record PidFacts(long cgroupId, String exe, int uid, boolean tty, int ppid, long expires) {}
 
     /**
      * @param events     where decisions to report go; must not block (the pipeline offers and counts)
@@ -148,6 +151,7 @@ public final class FanotifyEnforcer implements Enforcer {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(64 * 1024, 8);
             MemorySegment response = arena.allocate(8, 4);
+            statBuffer = arena.allocate(Libc.STAT_SIZE, 8);
             while (running) {
                 int ready = Libc.pollIn(fd, 200);
                 if (ready <= 0) continue;
@@ -185,8 +189,8 @@ public final class FanotifyEnforcer implements Enforcer {
     private int decide(long mask, int eventFd, int pid) {
         if (pid == self) return FAN_ALLOW;
         boolean exec = (mask & FAN_OPEN_EXEC_PERM) != 0;
-        // An exec replaces the task's image: what was cached about it (its executable) is stale from here on.
-        if (exec) pids.remove(pid);
+        // Cached facts stay right for an exec's own decision: bprm checks run with the task's cgroup, uid and
+        // terminal from before the exec. Only its executable changes, so the entry is dropped once decided.
         PidFacts facts = facts(pid);
         Protected p = facts == null ? null : byCgroup.get(facts.cgroupId());
         if (p == null) {
@@ -199,15 +203,15 @@ public final class FanotifyEnforcer implements Enforcer {
         Verdict v;
         OperationClass op;
         String source = facts.exe();
+        int owner = Libc.fstatUid(eventFd, statBuffer);
         if (exec) {
             op = OperationClass.PROCESS;
             // As bprm_check_security sees it: the source of an exec is the parent task's executable.
-            int ppid = ProcFacts.ppid(pid);
-            source = ppid > 0 ? ProcFacts.exe(ppid) : "";
-            v = p.rules().matcher().process(path, emptyToNull(source), facts.tty(), facts.uid(), owner(eventFd), null);
+            source = facts.ppid() > 0 ? ProcFacts.exe(facts.ppid()) : "";
+            v = p.rules().matcher().process(path, emptyToNull(source), facts.tty(), facts.uid(), owner, null);
         } else {
             op = OperationClass.FILE;
-            v = p.rules().matcher().file(path, emptyToNull(facts.exe()), false, facts.tty(), facts.uid(), owner(eventFd));
+            v = p.rules().matcher().file(path, emptyToNull(facts.exe()), false, facts.tty(), facts.uid(), owner);
         }
         decided.incrementAndGet();
         boolean deny = v.denied();
@@ -241,7 +245,9 @@ public final class FanotifyEnforcer implements Enforcer {
         String cg = ProcFacts.cgroupPath(pid);
         if (cg == null) return null;
         Long id = cgroupIds.computeIfAbsent(cg, FanotifyEnforcer::cgroupId);
-        f = new PidFacts(id, ProcFacts.exe(pid), ProcFacts.uid(pid), ProcFacts.tty(pid), now + PID_CACHE_NANOS);
+        ProcFacts.Stat stat = ProcFacts.stat(pid);
+        if (stat == null) return null;
+        f = new PidFacts(id, ProcFacts.exe(pid), ProcFacts.uid(pid), stat.tty(), stat.ppid(), now + PID_CACHE_NANOS);
         if (pids.size() > 65536) pids.clear();
         if (cgroupIds.size() > 65536) cgroupIds.clear();
         pids.put(pid, f);
@@ -261,14 +267,6 @@ public final class FanotifyEnforcer implements Enforcer {
             return Files.readSymbolicLink(Path.of("/proc/self/fd/" + eventFd)).toString();
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static int owner(int eventFd) {
-        try {
-            return ((Number) Files.getAttribute(Path.of("/proc/self/fd/" + eventFd), "unix:uid")).intValue();
-        } catch (IOException | RuntimeException e) {
-            return -1;
         }
     }
 

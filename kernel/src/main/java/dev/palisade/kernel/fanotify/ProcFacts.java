@@ -32,6 +32,26 @@ final class ProcFacts {
         }
     }
 
+    /** Parent pid and controlling terminal from one read of /proc/pid/stat; null when the task is gone. */
+    record Stat(int ppid, boolean tty) {}
+
+    static Stat stat(int pid) {
+        try {
+            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // after "pid (comm) ": state ppid pgrp session tty_nr ...
+            int i = s.lastIndexOf(')') + 2;
+            int[] f = new int[5];
+            for (int k = 0; k < 5; k++) {
+                int end = s.indexOf(' ', i);
+                f[k] = k == 0 ? 0 : Integer.parseInt(s, i, end, 10);
+                i = end + 1;
+            }
+            return new Stat(f[1], f[4] != 0);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The parent's pid (field 4 of /proc/pid/stat), -1 when gone. */
     static int ppid(int pid) {
         try {

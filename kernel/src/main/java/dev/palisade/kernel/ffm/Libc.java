@@ -53,6 +53,11 @@ public final class Libc {
     private static final MethodHandle FANOTIFY_INIT = capturing("fanotify_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle FANOTIFY_MARK = capturing("fanotify_mark",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
+    private static final MethodHandle FSTAT = capturing("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    /** Offset of st_uid in struct stat: x86_64 (dev, ino, nlink, mode, uid) and the generic layout of arm64. */
+    private static final long ST_UID = "aarch64".equals(System.getProperty("os.arch")) ? 24 : 28;
+    /** Big enough for struct stat on every 64-bit Linux. */
+    public static final long STAT_SIZE = 256;
     private static final MethodHandle PREAD = capturing("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOCK_GETTIME = plain("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -116,6 +121,16 @@ public final class Libc {
     }
 
     /** close(2); errors are returned (negative errno), not thrown: there is nothing a caller can do. */
+    /** The owner uid of an open file (fstat), -1 when it fails; {@code buf} is STAT_SIZE bytes, reused by the caller. */
+    public static int fstatUid(int fd, MemorySegment buf) {
+        try {
+            int rc = (int) FSTAT.invokeExact(CallState.segment(), fd, buf);
+            return rc == 0 ? buf.get(JAVA_INT, ST_UID) : -1;
+        } catch (Throwable t) {
+            throw new IllegalStateException("fstat", t);
+        }
+    }
+
     public static int close(int fd) {
         try {
             int rc = (int) CLOSE.invokeExact(CallState.segment(), fd);
