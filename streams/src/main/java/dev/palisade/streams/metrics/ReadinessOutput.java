@@ -22,7 +22,8 @@ import org.apache.pekko.stream.javadsl.Flow;
  * block posture would deny and whether switching to it is safe now. It is a hub sink like any other, so a burst of
  * alerts costs it buffer space, never the pipeline's time.
  *
- * <p>A would-be denial is an audited posture miss ({@code DefaultPosture}, {@code Audit}: least-permissive mode under
+ * <p>Counters are by namespace, workload (the pod's owner) and deciding policy; resources stay out of labels (their
+ * number is unbounded) and are what {@code palisade readiness} lists. A would-be denial is an audited posture miss ({@code DefaultPosture}, {@code Audit}: least-permissive mode under
  * an audit posture) or a dry-run policy's {@code Audit (Block)}. A namespace is safe once it has been watched for
  * {@code minSpan} and nothing would have been denied within {@code window}.
  */
@@ -82,14 +83,22 @@ public final class ReadinessOutput implements TelemetryOutput {
                 Namespace ns = namespace(a.namespaceName());
                 if (ns != null && wouldBeDenied(a)) {
                     ns.lastWouldBlockMillis = clock.millis();
-                    wouldBlock.computeIfAbsent(a.namespaceName() + '\0' + a.policyName(), k -> Counter.builder(WOULD_BLOCK)
+                    String workload = workload(a);
+                    wouldBlock.computeIfAbsent(a.namespaceName() + '\0' + workload + '\0' + a.policyName(), k -> Counter.builder(WOULD_BLOCK)
                             .description("operations a block posture would have denied (audited posture misses, dry-run blocks)")
-                            .tag("namespace", a.namespaceName()).tag("policy", a.policyName())
+                            .tag("namespace", a.namespaceName()).tag("workload", workload).tag("policy", a.policyName())
                             .register(registry)).increment();
                 }
             }
             default -> { }
         }
+    }
+
+    /** The workload: the pod's owner (Deployment, DaemonSet, ...) when known, else the pod, else the container. */
+    static String workload(Alert a) {
+        if (a.owner() != null && a.owner().name() != null && !a.owner().name().isEmpty()) return a.owner().name();
+        if (a.podName() != null && !a.podName().isEmpty()) return a.podName();
+        return a.containerName() == null ? "" : a.containerName();
     }
 
     static boolean wouldBeDenied(Alert a) {

@@ -48,8 +48,8 @@ class ReadinessOutputTest {
     }
 
     private double wouldBlock(String ns, String policy) {
-        Counter c = registry.find(ReadinessOutput.WOULD_BLOCK).tag("namespace", ns).tag("policy", policy).counter();
-        return c == null ? 0 : c.count();
+        return registry.find(ReadinessOutput.WOULD_BLOCK).tag("namespace", ns).tag("policy", policy).counters().stream()
+                .mapToDouble(Counter::count).sum();
     }
 
     @Test
@@ -71,6 +71,8 @@ class ReadinessOutputTest {
         assertEquals(2, wouldBlock("web", TelemetryTypes.DEFAULT_POSTURE));
         assertEquals(1, wouldBlock("web", "nginx-dry-run"));
         assertEquals(0, wouldBlock("web", "ksp-audit-shadow"));
+        assertEquals(2, registry.get(ReadinessOutput.WOULD_BLOCK).tag("workload", "nginx").tag("policy", TelemetryTypes.DEFAULT_POSTURE)
+                .counter().count(), "by workload: the pod's owner (TestRecords' Deployment nginx)");
         assertNull(registry.find(ReadinessOutput.BLOCK_SAFE).tag("namespace", "").gauge());
 
         clock.now = clock.now.plus(Duration.ofHours(2));
