@@ -147,11 +147,12 @@ public final class ContainerActor extends AbstractBehavior<ContainerActor.Comman
         long cg = w.container().cgroupId();
         boolean first = !watching;
         watching = true;
+        // Counted before the view takes it: the view's callback may tell the parent before this line would run.
+        out.counters().published();
         out.view().put(w, () -> {
             if (first) out.visibility().watch(cg);
             parent.tell(new Published(w.container().containerId(), w));
         });
-        out.counters().published();
         if (inForce == null || getContext().getLog().isDebugEnabled()) {
             getContext().getLog().info("container {}: {} rules from {} in force", describe(w.container()),
                     w.rules().rules().size(), w.rules().policies());

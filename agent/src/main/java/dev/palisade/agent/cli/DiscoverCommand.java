@@ -86,22 +86,8 @@ final class DiscoverCommand implements Callable<Integer> {
         };
         if (server != null) {
             if (events != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--server and --events exclude each other");
-            try {
-                var at = LiveLogRecording.Server.parse("--server", server);
-                var d2 = DurationText.parse("--duration", recordFor);
-                err.println("watching the logs of " + at + " for " + recordFor + " ...");
-                err.flush();
-                lines = LiveLogRecording.record(at, d2, learn);
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            } catch (IllegalStateException e) {
-                err.println("palisade: " + e.getMessage());
-                err.flush();
-                return ExitCodes.FAILURE;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return ExitCodes.FAILURE;
-            }
+            lines = LiveLogRecording.fromCommandLine(spec, server, recordFor, learn);
+            if (lines < 0) return ExitCodes.FAILURE;
         } else {
             try (BufferedReader in = events == null
                     ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Records a running agent's visibility logs from its gRPC feeder (WatchLogs, as {@code palisade logs --filter system}
@@ -43,6 +45,39 @@ final class LiveLogRecording {
         @Override
         public String toString() {
             return host + ":" + port;
+        }
+    }
+
+    /**
+     * The command-line side of a recording: checks {@code --server} and {@code --duration} (a usage error names the
+     * option), says on stderr what it is doing, records, and reports a failure on stderr.
+     *
+     * @return the number of logs recorded, or -1 when the recording failed (already reported)
+     */
+    static long fromCommandLine(CommandSpec spec, String server, String duration, Consumer<LogLines.Entry> logs) {
+        var err = spec.commandLine().getErr();
+        Server at;
+        Duration d;
+        try {
+            at = Server.parse("--server", server);
+            d = DurationText.parse("--duration", duration);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        err.println("recording the logs of " + at + " for " + duration + " ...");
+        err.flush();
+        try {
+            long n = record(at, d, logs);
+            err.println("recorded " + n + " logs");
+            return n;
+        } catch (IllegalStateException e) {
+            err.println("palisade: " + e.getMessage());
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } finally {
+            err.flush();
         }
     }
 

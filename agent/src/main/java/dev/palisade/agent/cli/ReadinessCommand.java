@@ -97,23 +97,7 @@ final class ReadinessCommand implements Callable<Integer> {
         String input = server != null ? "the agent at " + server : events == null ? "stdin" : events.toString();
         if (server != null) {
             if (events != null) throw new ParameterException(spec.commandLine(), "--server and --events exclude each other");
-            try {
-                var at = LiveLogRecording.Server.parse("--server", server);
-                Duration d = duration("--duration", recordFor);
-                err.println("recording the logs of " + at + " for " + recordFor + " ...");
-                err.flush();
-                long n = LiveLogRecording.record(at, d, analyzer::add);
-                err.println("recorded " + n + " logs");
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            } catch (IllegalStateException e) {
-                err.println("palisade: " + e.getMessage());
-                err.flush();
-                return ExitCodes.FAILURE;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return ExitCodes.FAILURE;
-            }
+            if (LiveLogRecording.fromCommandLine(spec, server, recordFor, analyzer::add) < 0) return ExitCodes.FAILURE;
         } else {
             try (BufferedReader in = events == null
                     ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
