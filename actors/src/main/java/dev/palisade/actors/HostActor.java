@@ -99,8 +99,8 @@ final class HostActor extends AbstractBehavior<HostActor.Command> {
         if (backoff.failures() > 0) out.messages().info("host rules applied after " + (backoff.failures() + 1) + " attempts");
         backoff.reset();
         RuleSet rules = pending;
+        out.counters().published(); // before the view's callback can tell the parent
         out.view().host(rules, () -> parent.tell(new Published(rules)));
-        out.counters().published();
         getContext().getLog().info("host: {} rules from {} in force", rules.rules().size(), rules.policies());
         pending = null;
         return this;
