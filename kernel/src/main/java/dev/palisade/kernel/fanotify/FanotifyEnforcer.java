@@ -76,7 +76,12 @@ public final class FanotifyEnforcer implements Enforcer {
     /** fstat's buffer, used by the reader thread only. */
     private MemorySegment statBuffer;
 
-    private record PidFacts(long cgroupId, String exe, int uid, boolean tty, int ppid, long expires) {}
+    /** @param exe null until a file decision needs it, and again after the task execs (read once, then cached) */
+    private record PidFacts(long cgroupId, String exe, int uid, boolean tty, int ppid, long expires) {
+        PidFacts withExe(String e) {
+            return new PidFacts(cgroupId, e, uid, tty, ppid, expires);
+        }
+    }
 
     /**
      * @param events     where decisions to report go; must not block (the pipeline offers and counts)
@@ -190,7 +195,7 @@ public final class FanotifyEnforcer implements Enforcer {
         if (pid == self) return FAN_ALLOW;
         boolean exec = (mask & FAN_OPEN_EXEC_PERM) != 0;
         // Cached facts stay right for an exec's own decision: bprm checks run with the task's cgroup, uid and
-        // terminal from before the exec. Only its executable changes, so the entry is dropped once decided.
+        // terminal from before the exec.
         PidFacts facts = facts(pid);
         Protected p = facts == null ? null : byCgroup.get(facts.cgroupId());
         if (p == null) {
@@ -198,11 +203,12 @@ public final class FanotifyEnforcer implements Enforcer {
             return FAN_ALLOW;
         }
         String path = fdPath(eventFd);
-        if (exec) pids.remove(pid);
+        // The image changes with the exec: only the executable is stale (cgroup, uid, terminal stay).
+        if (exec) pids.put(pid, facts.withExe(null));
         if (exec && isInterpreterOf(pendingInterpreter.remove(pid), path)) return FAN_ALLOW; // ld.so of the exec just allowed
         Verdict v;
         OperationClass op;
-        String source = facts.exe();
+        String source = exec ? null : exeOf(pid, facts);
         int owner = Libc.fstatUid(eventFd, statBuffer);
         if (exec) {
             op = OperationClass.PROCESS;
@@ -211,7 +217,7 @@ public final class FanotifyEnforcer implements Enforcer {
             v = p.rules().matcher().process(path, emptyToNull(source), facts.tty(), facts.uid(), owner, null);
         } else {
             op = OperationClass.FILE;
-            v = p.rules().matcher().file(path, emptyToNull(facts.exe()), false, facts.tty(), facts.uid(), owner);
+            v = p.rules().matcher().file(path, emptyToNull(source), false, facts.tty(), facts.uid(), owner);
         }
         decided.incrementAndGet();
         boolean deny = v.denied();
@@ -247,11 +253,19 @@ public final class FanotifyEnforcer implements Enforcer {
         Long id = cgroupIds.computeIfAbsent(cg, FanotifyEnforcer::cgroupId);
         ProcFacts.Stat stat = ProcFacts.stat(pid);
         if (stat == null) return null;
-        f = new PidFacts(id, ProcFacts.exe(pid), ProcFacts.uid(pid), stat.tty(), stat.ppid(), now + PID_CACHE_NANOS);
+        f = new PidFacts(id, null, ProcFacts.uid(pid), stat.tty(), stat.ppid(), now + PID_CACHE_NANOS);
         if (pids.size() > 65536) pids.clear();
         if (cgroupIds.size() > 65536) cgroupIds.clear();
         pids.put(pid, f);
         return f;
+    }
+
+    /** The task's executable, read from /proc once per image and cached with its facts. */
+    private String exeOf(int pid, PidFacts facts) {
+        if (facts.exe() != null) return facts.exe();
+        String exe = ProcFacts.exe(pid);
+        pids.put(pid, facts.withExe(exe));
+        return exe;
     }
 
     private static long cgroupId(String path) {
