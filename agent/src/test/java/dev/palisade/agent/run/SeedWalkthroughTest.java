@@ -174,6 +174,28 @@ class SeedWalkthroughTest {
     }
 
     @Test
+    void aCleanStopLiftsEnforcementAndARestartReappliesItBeforeReportingReady(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("policies"));
+        Files.copy(SEED, dir.resolve("policies/only-allow-nginx-exec.yaml"));
+        try (RuncContainer c = nginx(freePort())) {
+            try (Agent first = Agent.start(config(dir, "block"))) {
+                await("container protected", Duration.ofSeconds(2),
+                        () -> first.node().view().current().byCgroupId(c.cgroupId()) != null);
+                assertEquals(126, c.exec("/bin/bash", "-c", "chroot; exit $?").exitCode());
+            }
+            // stopped cleanly: marks removed, nothing enforced, nothing hangs
+            assertEquals(125, c.exec("/bin/bash", "-c", "chroot; exit $?").exitCode(), "no enforcement after a clean stop");
+            try (Agent second = Agent.start(config(dir, "block"))) {
+                // start() returns once ready (/readyz): the running container's rules are already in force
+                var w = second.node().view().current().byCgroupId(c.cgroupId());
+                assertTrue(w != null && w.rules().policies().equals(List.of("ksp/default/only-allow-nginx-exec")),
+                        "protected before ready: " + w);
+                assertEquals(126, c.exec("/bin/bash", "-c", "chroot; exit $?").exitCode(), "enforced as soon as ready");
+            }
+        }
+    }
+
+    @Test
     void auditPostureLetsChrootRunAndSaysAudit(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("policies"));
         Files.copy(SEED, dir.resolve("policies/only-allow-nginx-exec.yaml"));
