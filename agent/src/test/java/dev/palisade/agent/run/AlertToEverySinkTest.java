@@ -69,7 +69,7 @@ class AlertToEverySinkTest {
                     Map.entry("palisade.sinks.grpc.port", grpcPort),
                     Map.entry("palisade.sinks.grpc.health-port", healthPort))).withFallback(config).resolve();
             try (Agent agent = Agent.start(config);
-                 RuncContainer c = SeedWalkthroughTest.nginx(nginxPort);
+                 RuncContainer c = SeedWalkthroughTest.nginx(dir, nginxPort);
                  var grpc = BufCli.find().curl(kubearmorProto(), "http://127.0.0.1:" + grpcPort + "/feeder.LogService/WatchAlerts",
                          "{\"Filter\":\"policy\"}")) {
                 await("container protected", Duration.ofSeconds(3), () -> agent.node().view().current().byCgroupId(c.cgroupId()) != null);

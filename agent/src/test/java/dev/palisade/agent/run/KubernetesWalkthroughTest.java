@@ -44,7 +44,7 @@ class KubernetesWalkthroughTest {
                 Map.entry("palisade.node-name", NODE),
                 Map.entry("palisade.kubernetes.master-url", "http://127.0.0.1:" + apiPort),
                 Map.entry("palisade.kubernetes.reconnect-interval", "100ms"),
-                Map.entry("palisade.discovery.state-roots", List.of("/run/runc")),
+                Map.entry("palisade.discovery.state-roots", List.of(SeedWalkthroughTest.runcRoot(dir).toString())),
                 Map.entry("palisade.discovery.reconcile-interval", "500ms"),
                 Map.entry("palisade.metrics.port", 0),
                 Map.entry("palisade.sinks.stdout.enabled", false),
@@ -72,7 +72,7 @@ class KubernetesWalkthroughTest {
             api.node(NODE, Map.of("kubernetes.io/hostname", NODE));
             api.namespace("default", Map.of("kubearmor-file-posture", "block"));
             api.policy("default", Files.readString(SeedWalkthroughTest.SEED));
-            try (RuncContainer c = SeedWalkthroughTest.nginxBuilder(port).id(id).start();
+            try (RuncContainer c = SeedWalkthroughTest.nginxBuilder(dir, port).id(id).start();
                  Agent agent = Agent.start(config(dir, api.port))) {
                 assertEquals(EnforcerKind.FANOTIFY, agent.enforcer(), "this host has no BPF-LSM");
                 // kubelet reports the container in the pod's status once it runs

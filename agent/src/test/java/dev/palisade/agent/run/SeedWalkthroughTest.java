@@ -40,7 +40,7 @@ class SeedWalkthroughTest {
         return AgentConfig.load(null, Map.of(
                 "palisade.policies.directory", dir.resolve("policies").toString(),
                 "palisade.posture.file", filePosture,
-                "palisade.discovery.state-roots", List.of("/run/runc"),
+                "palisade.discovery.state-roots", List.of(runcRoot(dir).toString()),
                 "palisade.discovery.reconcile-interval", "500ms",
                 "palisade.metrics.port", 0,
                 "palisade.sinks.stdout.enabled", false,
@@ -50,8 +50,20 @@ class SeedWalkthroughTest {
                 "palisade.sinks.file.kinds", List.of("alerts")));
     }
 
-    static RuncContainer nginx(int port) {
-        return nginxBuilder(port)
+    /**
+     * The test's own runc state root: the agent under test discovers only the containers of its test, never those of
+     * other tests or users of this machine.
+     */
+    static Path runcRoot(Path dir) {
+        try {
+            return Files.createDirectories(dir.resolve("runc"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static RuncContainer nginx(Path dir, int port) {
+        return nginxBuilder(dir, port)
                 .annotation("io.kubernetes.pod.namespace", "default")
                 .annotation("io.kubernetes.pod.name", "nginx-7c5b8d65b8-x2x9z")
                 .annotation("io.kubernetes.container.name", "nginx")
@@ -60,8 +72,9 @@ class SeedWalkthroughTest {
     }
 
     /** Debian's nginx serving on 127.0.0.1:port, without identity annotations. */
-    static RuncContainer.Builder nginxBuilder(int port) {
+    static RuncContainer.Builder nginxBuilder(Path dir, int port) {
         return RuncContainer.builder()
+                .stateRoot(runcRoot(dir))
                 .hostNetwork(true)
                 .rootfsFile("/etc/nginx.conf", """
                         user root; daemon off; pid /tmp/nginx.pid; error_log stderr;
@@ -118,7 +131,7 @@ class SeedWalkthroughTest {
         try (Agent agent = Agent.start(config(dir, "block"))) {
             long startMs = (System.nanoTime() - t0) / 1_000_000;
             assertEquals(EnforcerKind.FANOTIFY, agent.enforcer(), "this host has no BPF-LSM");
-            try (RuncContainer c = nginx(port)) {
+            try (RuncContainer c = nginx(dir, port)) {
                 await("container protected", Duration.ofSeconds(2),
                         () -> agent.node().view().current().byCgroupId(c.cgroupId()) != null);
                 await("nginx serving", Duration.ofSeconds(10), () -> {
@@ -177,7 +190,7 @@ class SeedWalkthroughTest {
     void aCleanStopLiftsEnforcementAndARestartReappliesItBeforeReportingReady(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("policies"));
         Files.copy(SEED, dir.resolve("policies/only-allow-nginx-exec.yaml"));
-        try (RuncContainer c = nginx(freePort())) {
+        try (RuncContainer c = nginx(dir, freePort())) {
             try (Agent first = Agent.start(config(dir, "block"))) {
                 await("container protected", Duration.ofSeconds(2),
                         () -> first.node().view().current().byCgroupId(c.cgroupId()) != null);
@@ -200,7 +213,7 @@ class SeedWalkthroughTest {
         Files.createDirectories(dir.resolve("policies"));
         Files.copy(SEED, dir.resolve("policies/only-allow-nginx-exec.yaml"));
         int port = freePort();
-        try (Agent agent = Agent.start(config(dir, "audit")); RuncContainer c = nginx(port)) {
+        try (Agent agent = Agent.start(config(dir, "audit")); RuncContainer c = nginx(dir, port)) {
             await("container protected", Duration.ofSeconds(2),
                     () -> agent.node().view().current().byCgroupId(c.cgroupId()) != null);
             ExecResult chroot = c.exec("/bin/bash", "-c", "chroot");

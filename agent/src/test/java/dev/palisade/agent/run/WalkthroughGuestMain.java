@@ -21,7 +21,7 @@ public final class WalkthroughGuestMain {
         try (Agent agent = Agent.start(SeedWalkthroughTest.config(dir, "block"))) {
             say("start-ms", Long.toString((System.nanoTime() - t0) / 1_000_000));
             say("enforcer", agent.enforcer().toString());
-            try (RuncContainer c = SeedWalkthroughTest.nginx(port)) {
+            try (RuncContainer c = SeedWalkthroughTest.nginx(dir, port)) {
                 SeedWalkthroughTest.await("container protected", Duration.ofSeconds(20),
                         () -> agent.node().view().current().byCgroupId(c.cgroupId()) != null);
                 SeedWalkthroughTest.await("nginx serving", Duration.ofSeconds(60), () -> {

@@ -44,7 +44,7 @@ class ZeroTrustJourneyTest {
         return AgentConfig.load(null, Map.of(
                 "palisade.policies.directory", dir.resolve("policies").toString(),
                 "palisade.posture.file", posture,
-                "palisade.discovery.state-roots", List.of("/run/runc"),
+                "palisade.discovery.state-roots", List.of(SeedWalkthroughTest.runcRoot(dir).toString()),
                 "palisade.discovery.reconcile-interval", "500ms",
                 "palisade.metrics.port", 0,
                 "palisade.sinks.stdout.enabled", false,
@@ -58,7 +58,7 @@ class ZeroTrustJourneyTest {
     void recordDiscoverEnforceAndDryRun(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("policies"));
         int port = freePort();
-        try (RuncContainer c = nginx(port)) {
+        try (RuncContainer c = nginx(dir, port)) {
             // 1. Record: no policy, the agent only watches.
             try (Agent recorder = Agent.start(config(dir, "audit", List.of("logs")))) {
                 await("watched", Duration.ofSeconds(2), () -> recorder.node().view().current().byCgroupId(c.cgroupId()) != null);
