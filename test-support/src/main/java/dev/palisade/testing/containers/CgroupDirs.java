@@ -105,7 +105,6 @@ final class CgroupDirs {
                 return false;
             } catch (IOException busy) {
                 if (hasChildDirectory(dir)) return false;
-                System.err.println("TIMING busy " + dir + " " + busy);
                 sleep(50);
             }
         }

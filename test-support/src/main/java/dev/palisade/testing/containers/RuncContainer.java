@@ -189,18 +189,13 @@ public final class RuncContainer implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         List<String> problems = new ArrayList<>();
-        long t0=System.nanoTime();
         for (Process p : asyncExecs) p.destroyForcibly();
         runc.killAll(id, "KILL");
-        System.err.println("TIMING kill " + (System.nanoTime()-t0)/1000000);
         var deleted = runc.deleteForce(id);
         if (!deleted.ok() && Files.exists(runc.stateRoot().resolve(id))) problems.add(deleted.describe());
-        System.err.println("TIMING delete " + (System.nanoTime()-t0)/1000000);
         if (initPid > 0 && !awaitInitDead(Duration.ofSeconds(10))) problems.add("init pid " + initPid + " still runs");
         for (Path leaf : CgroupDirs.removeEmpty(leafDirs())) problems.add("cgroup " + leaf + " is still there");
-        System.err.println("TIMING leaves " + (System.nanoTime()-t0)/1000000);
         CgroupDirs.removeCreatedAlong(cgroupsPath);
-        System.err.println("TIMING along " + (System.nanoTime()-t0)/1000000);
         try {
             HostMounts.unmountAllUnder(bundle);
             BundleDir.delete(bundle);
