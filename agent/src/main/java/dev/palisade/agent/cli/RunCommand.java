@@ -51,6 +51,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--node-name", paramLabel = "NAME", description = "This node's name (palisade.node-name).")
     String nodeName;
 
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Kubernetes mode outside a pod: the kubeconfig to reach the API server with (else KUBECONFIG, "
+                    + "~/.kube/config); palisade.kubernetes.master-url, when set, still wins.")
+    Path kubeconfig;
+
     @Override
     public Integer call() throws Exception {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
@@ -60,6 +65,13 @@ final class RunCommand implements Callable<Integer> {
         if (enforcer != null) overrides.put("palisade.agent.enforcer", enforcer);
         if (mode != null) overrides.put("palisade.mode", mode);
         if (nodeName != null) overrides.put("palisade.node-name", nodeName);
+        if (kubeconfig != null) {
+            if (!Files.isRegularFile(kubeconfig)) {
+                throw new ParameterException(spec.commandLine(), "--kubeconfig: " + kubeconfig + " is not a file");
+            }
+            // fabric8 reads the kubeconfig's location from this property before KUBECONFIG
+            System.setProperty("kubeconfig", kubeconfig.toAbsolutePath().toString());
+        }
         if (posture != null) {
             try {
                 Posture p = Posture.parse(posture, Posture.AUDIT);

@@ -80,6 +80,12 @@ public final class Agent implements AutoCloseable {
         long t0 = System.nanoTime();
         AgentSettings settings = AgentSettings.from(config);
         NodeSettings nodeSettings = NodeSettings.from(config);
+        boolean kubernetes = NodeSettings.KUBERNETES.equals(nodeSettings.mode());
+        // An API server the agent cannot use is a start error naming the fix; checked while the kernel side starts.
+        java.util.concurrent.CompletableFuture<Void> apiServerAccess = kubernetes
+                ? java.util.concurrent.CompletableFuture.runAsync(() -> ApiServerAccess.verify(nodeSettings),
+                        Thread.ofVirtual().name("palisade-api-check")::start)
+                : java.util.concurrent.CompletableFuture.completedFuture(null);
         KernelFilesystems fs = KernelFilesystems.ensureAll();
         stack.add(fs);
         capabilities = NodeProbe.probe(fs);
@@ -151,6 +157,12 @@ public final class Agent implements AutoCloseable {
             }
         };
         try {
+            apiServerAccess.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+        try {
             node = Node.start(system, nodeSettings, enforcer, visibility, m -> outputs.hub().offer(m));
         } catch (RuntimeException e) {
             if (!NodeSettings.KUBERNETES.equals(nodeSettings.mode())) throw e;
@@ -160,7 +172,15 @@ public final class Agent implements AutoCloseable {
         }
         view.delegate = node.view();
         stack.add(node);
-        node.ready().toCompletableFuture().get(settings.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            node.ready().toCompletableFuture().get(settings.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the initial state was not in force within palisade.agent.ready-timeout ("
+                    + settings.readyTimeout().toSeconds() + " s): " + (kubernetes
+                    ? "the Kubernetes informers have not listed everything yet (the agent's log says which keeps failing)"
+                    : "a container's rules were not accepted by the enforcer (the agent's log says which)")
+                    + "; raise the timeout on a busy node", e);
+        }
         readiness.setReady(true);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String started = "Palisade started in " + ms + " ms: enforcer " + enforcerKind + ", policies from "
