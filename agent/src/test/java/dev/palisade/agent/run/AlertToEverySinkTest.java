@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * One denial, every sink: {@code palisade run} as a user starts it (its own process, its stdout and stderr) with the
  * seed walkthrough's block posture, and the DefaultPosture / Block alert reaches its stdout as a JSON line, a real
  * Kafka topic, a real Elasticsearch index and a gRPC client that knows nothing of Palisade (buf curl reading
- * KubeArmor's own kubearmor.proto). The servers start once for the class.
+ * KubeArmor's own kubearmor.proto); {@code palisade logs}, another process, prints it readably. The servers start once
+ * for the class.
  */
 @Requires({Need.RUNC, Need.FANOTIFY, Need.BPF})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -75,15 +76,15 @@ class AlertToEverySinkTest {
                 && "Block".equals(a.path("Action").asText());
     }
 
-    /** {@code palisade run ARGS} in its own JVM, as ./palisade starts it, stdout and stderr to files. */
-    static Process palisadeRun(Path dir, String... args) throws IOException {
+    /** {@code palisade ARGS} in its own JVM, as ./palisade starts it, stdout and stderr to files {@code NAME.out/.err}. */
+    static Process palisade(Path dir, String name, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cmd = new ArrayList<>(List.of(java, "--sun-misc-unsafe-memory-access=allow",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.palisade.agent.Main", "run"));
+                "dev.palisade.agent.Main"));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout").toFile())
-                .redirectError(dir.resolve("stderr").toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve(name + ".out").toFile())
+                .redirectError(dir.resolve(name + ".err").toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("PALISADE_LOG_LEVEL", "INFO");
         return pb.start();
     }
@@ -103,8 +104,10 @@ class AlertToEverySinkTest {
     }
 
     static Optional<JsonNode> denialOnStdout(Path dir) {
-        for (String line : read(dir.resolve("stdout")).lines().toList()) {
-            if (!line.startsWith("{")) continue;
+        String out = read(dir.resolve("run.out"));
+        out = out.substring(0, out.lastIndexOf('\n') + 1); // a line being written is not complete yet
+        for (String line : out.lines().toList()) {
+            if (line.isBlank()) continue;
             try {
                 JsonNode a = TelemetryJson.mapper().readTree(line);
                 if (isTheDenial(a)) return Optional.of(a);
@@ -135,15 +138,16 @@ class AlertToEverySinkTest {
                 }
                 """.formatted(SeedWalkthroughTest.runcRoot(dir), kafka.bootstrapServers(), topic, es.url(), index,
                 grpcPort, healthPort));
-        Process agent = palisadeRun(dir, "--config", config.toString(), "--mode", "standalone",
+        List<Process> stack = new ArrayList<>();
+        Process agent = palisade(dir, "run", "run", "--config", config.toString(), "--mode", "standalone",
                 "--policies", dir.resolve("policies").toString(), "--posture", "file=block");
         try {
             Pattern started = Pattern.compile("Palisade started in (\\d+) ms.*metrics on :(\\d+)");
             await("palisade run started", Duration.ofSeconds(60), () -> {
-                assertTrue(agent.isAlive(), () -> "palisade run exited " + agent.exitValue() + ": " + read(dir.resolve("stderr")));
-                return started.matcher(read(dir.resolve("stderr"))).find();
+                assertTrue(agent.isAlive(), () -> "palisade run exited " + agent.exitValue() + ": " + read(dir.resolve("run.err")));
+                return started.matcher(read(dir.resolve("run.err"))).find();
             });
-            Matcher m = started.matcher(read(dir.resolve("stderr")));
+            Matcher m = started.matcher(read(dir.resolve("run.err")));
             assertTrue(m.find());
             System.out.println("palisade run ready in " + m.group(1) + " ms");
             int metricsPort = Integer.parseInt(m.group(2));
@@ -152,9 +156,13 @@ class AlertToEverySinkTest {
             try (RuncContainer c = SeedWalkthroughTest.nginx(dir, nginxPort);
                  var grpc = buf.curl(kubearmorProto(), "http://127.0.0.1:" + grpcPort + "/feeder.LogService/WatchAlerts",
                          "{\"Filter\":\"policy\"}")) {
-                await("buf watching", Duration.ofSeconds(30), () -> {
+                // and `palisade logs`, readable lines, narrowed as a user would
+                Process logs = palisade(dir, "logs", "logs", "--server", "127.0.0.1:" + grpcPort, "--namespace", "default",
+                        "--operation", "Process");
+                stack.add(logs);
+                await("buf and palisade logs watching", Duration.ofSeconds(30), () -> {
                     try {
-                        return http(metricsPort, "/metrics").body().contains("palisade_grpc_clients_connected{method=\"WatchAlerts\"} 1.0");
+                        return http(metricsPort, "/metrics").body().contains("palisade_grpc_clients_connected{method=\"WatchAlerts\"} 2.0");
                     } catch (Exception e) {
                         return false;
                     }
@@ -173,6 +181,12 @@ class AlertToEverySinkTest {
                             && "nginx".equals(a.path("ContainerName").asText());
                 }
                 assertTrue(seen, "buf curl never received the denial: " + grpc.output());
+
+                await("palisade logs printed it", Duration.ofSeconds(10), () -> read(dir.resolve("logs.out")).lines().anyMatch(l ->
+                        l.contains("  ALERT  default/nginx-7c5b8d65b8-x2x9z/nginx  Process  /usr/sbin/chroot  Block (Operation not permitted)"
+                                + "  policy=DefaultPosture")));
+                logs.destroy(); // as Ctrl-C: the follow stops, what arrived has been printed
+                assertTrue(logs.waitFor(15, TimeUnit.SECONDS), "palisade logs did not stop: " + read(dir.resolve("logs.err")));
 
                 // stdout: KubeArmor JSON lines, nothing else on it (the agent's log is on stderr)
                 await("the JSON line on stdout", Duration.ofSeconds(5), () -> denialOnStdout(dir).isPresent());
@@ -218,12 +232,13 @@ class AlertToEverySinkTest {
                 });
             }
         } finally {
+            for (Process p : stack) p.destroyForcibly();
             agent.destroy(); // SIGTERM: the agent's shutdown hook detaches and unmarks
             if (!agent.waitFor(30, TimeUnit.SECONDS)) {
                 agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError("palisade run did not stop within 30 s of SIGTERM: " + read(dir.resolve("stderr")));
+                throw new AssertionError("palisade run did not stop within 30 s of SIGTERM: " + read(dir.resolve("run.err")));
             }
         }
-        assertTrue(!read(dir.resolve("stderr")).contains(" ERROR "), read(dir.resolve("stderr")));
+        assertTrue(!read(dir.resolve("run.err")).contains(" ERROR "), read(dir.resolve("run.err")));
     }
 }
