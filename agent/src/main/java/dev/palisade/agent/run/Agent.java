@@ -47,9 +47,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Palisade node agent, standalone: probes the node, mounts what the kernel programs need, chooses the
- * enforcer, loads the monitor, starts the event pipeline and the outputs, then the actors; ready once every
- * container's rules are in force. {@link #close()} undoes all of it in reverse order.
+ * A running Palisade node agent: probes the node, mounts what the kernel programs need, chooses the enforcer, loads
+ * the monitor, starts the event pipeline and the outputs, then the actors in the configured mode (standalone: policies
+ * from a directory; Kubernetes: pods, namespaces, the node and policies from the API server, whose access is checked
+ * meanwhile); ready once the sources have synced and every container's rules are in force. {@link #close()} undoes
+ * all of it in reverse order.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -185,7 +187,7 @@ public final class Agent implements AutoCloseable {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String started = "Palisade started in " + ms + " ms: enforcer " + enforcerKind + ", policies from "
                 + (NodeSettings.KUBERNETES.equals(nodeSettings.mode()) ? "the API server (Kubernetes mode)"
-                        : nodeSettings.policiesDirectory().toString()) + ", posture " + nodeSettings.posture().global()
+                        : nodeSettings.policiesDirectory().toString()) + ", posture " + nodeSettings.posture().global() + (kubernetes ? " (namespace annotations override)" : "")
                 + (metrics != null ? ", metrics on :" + metrics.port() : "");
         LOG.info(started);
         outputs.hub().offer(new AgentMessage(Instant.now().getEpochSecond(), Instant.now().toString(), settings.clusterName(),

@@ -136,4 +136,32 @@ class KubernetesWalkthroughTest {
             }
         }
     }
+
+    @Test
+    void startedOnANodeAlreadyRunningThePodItIsReadyOnlyOnceThePodsRulesAreInForce(@TempDir Path dir) throws Exception {
+        byte[] random = new byte[32];
+        ThreadLocalRandom.current().nextBytes(random);
+        String id = HexFormat.of().formatHex(random);
+        int port = freePort();
+        try (ApiServer api = ApiServer.start()) {
+            api.node(NODE, Map.of("kubernetes.io/hostname", NODE));
+            api.namespace("default", Map.of("kubearmor-file-posture", "block"));
+            api.policy("default", Files.readString(SeedWalkthroughTest.SEED));
+            try (RuncContainer c = SeedWalkthroughTest.nginxBuilder(dir, port).id(id).start()) {
+                api.pod("default", POD, NODE, Map.of("app", "nginx", "pod-template-hash", "7c5b8d65b8"), "nginx", id);
+                try (Agent agent = Agent.start(config(dir, api.port))) {
+                    // no waiting: ready means the informers listed everything and the container's rules are in force
+                    var w = agent.node().view().current().byCgroupId(c.cgroupId());
+                    assertTrue(w != null && w.rules().policies().equals(List.of("ksp/default/only-allow-nginx-exec")),
+                            () -> "in force at ready: " + (w == null ? "nothing" : w.rules().policies()));
+                    assertEquals(POD, w.container().podName());
+                    assertEquals(200, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + agent.metrics().port() + "/readyz")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+                    ExecResult chroot = c.exec("/bin/bash", "-c", "chroot; exit $?");
+                    assertEquals(126, chroot.exitCode(), chroot::toString);
+                }
+            }
+        }
+    }
 }
