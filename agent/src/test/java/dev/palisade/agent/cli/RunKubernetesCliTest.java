@@ -50,4 +50,13 @@ class RunKubernetesCliTest {
         assertEquals(2, r.exit(), r::toString);
         assertTrue(r.err().contains("--kubeconfig: " + dir.resolve("nope") + " is not a file"), r.err());
     }
+
+    @Test
+    void aBadModeInTheConfigurationFileNamesTheKeyWithoutTheMergeChain(@TempDir Path dir) throws Exception {
+        Path conf = Files.writeString(dir.resolve("agent.conf"), "palisade.mode = cluster\n");
+        CliTest.Result r = CliTest.run("run", "--config", conf.toString());
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("palisade: bad configuration: Invalid value at 'palisade.mode': must be standalone, kubernetes or auto, "
+                + "not \"cluster\"", r.err().strip());
+    }
 }
