@@ -97,7 +97,9 @@ final class ApiServerAccess {
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         String detail = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException) return "connection refused: " + detail;
+            if (t instanceof ConnectException) {
+                return "connection refused" + (detail.toLowerCase(java.util.Locale.ROOT).contains("refused") ? "" : ": " + detail);
+            }
             if (t instanceof UnknownHostException) return "unknown host: " + detail;
             if (t instanceof SSLException) return "TLS failed: " + detail;
             if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException) return "timed out: " + detail;

@@ -78,6 +78,11 @@ class AlertToEverySinkTest {
 
     /** {@code palisade ARGS} in its own JVM, as ./palisade starts it, stdout and stderr to files {@code NAME.out/.err}. */
     static Process palisade(Path dir, String name, String... args) throws IOException {
+        return palisade(dir, name, java.util.Map.of(), args);
+    }
+
+    /** As {@link #palisade(Path, String, String...)}, with these environment variables set. */
+    static Process palisade(Path dir, String name, java.util.Map<String, String> env, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cmd = new ArrayList<>(List.of(java, "--sun-misc-unsafe-memory-access=allow",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
@@ -86,6 +91,7 @@ class AlertToEverySinkTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve(name + ".out").toFile())
                 .redirectError(dir.resolve(name + ".err").toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("PALISADE_LOG_LEVEL", "INFO");
+        pb.environment().putAll(env);
         return pb.start();
     }
 

@@ -136,4 +136,26 @@ class KubernetesStartErrorsTest {
     static String url(KubernetesMockServer server) {
         return "http://127.0.0.1:" + server.getPort();
     }
+
+    @Test
+    void inAPodTheEmbeddedDefaultIsKubernetesMode(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        int port = FreePorts.closed();
+        java.nio.file.Path conf = java.nio.file.Files.writeString(dir.resolve("agent.conf"), """
+                palisade.metrics.port = 0
+                palisade.sinks.grpc { port = 0, health-port = 0 }
+                palisade.discovery.state-roots = ["%s"]
+                """.formatted(SeedWalkthroughTest.runcRoot(dir)));
+        // what kubelet sets in every pod; mode = auto (conf/palisade.conf) then means Kubernetes, in-cluster
+        Process run = AlertToEverySinkTest.palisade(dir, "run", Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1",
+                "KUBERNETES_SERVICE_PORT", Integer.toString(port), "KUBECONFIG", dir.resolve("no-kubeconfig").toString()),
+                "run", "--config", conf.toString());
+        if (!run.waitFor(25, java.util.concurrent.TimeUnit.SECONDS)) {
+            run.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            throw new AssertionError("palisade run in a pod without its API server kept running");
+        }
+        String err = AlertToEverySinkTest.read(dir.resolve("run.err"));
+        assertEquals(1, run.exitValue(), err);
+        assertTrue(err.contains("palisade: could not start: Kubernetes mode: cannot reach the API server at https://127.0.0.1:"
+                + port + " (connection refused)"), err);
+    }
 }
