@@ -41,15 +41,20 @@ final class TcpRelay implements AutoCloseable {
 
     private void accept(ServerSocket s) {
         while (!s.isClosed()) {
+            Socket client;
             try {
-                Socket client = s.accept();
+                client = s.accept();
+            } catch (IOException e) {
+                return; // closed by cut()
+            }
+            open.add(client);
+            try {
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                open.add(client);
                 open.add(server);
                 pump(client, server);
                 pump(server, client);
             } catch (IOException e) {
-                // closed by cut(), or the target refused: the client's connection is dropped
+                closeQuietly(client); // the target refused: the client's connection is dropped
             }
         }
     }
