@@ -1,12 +1,17 @@
 package dev.palisade.agent.cli;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.palisade.agent.run.AgentConfig;
 import dev.palisade.streams.logs.LogFilter;
 import dev.palisade.streams.logs.LogsClient;
 import dev.palisade.streams.logs.RecordRenderer;
 import dev.palisade.streams.logs.RecordSelector;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,9 +32,13 @@ public final class LogsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--server", defaultValue = "localhost:32767", paramLabel = "HOST:PORT",
-            description = "The agent's gRPC address (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", paramLabel = "HOST:PORT",
+            description = "The agent's gRPC address (default: localhost and palisade.sinks.grpc.port of the configuration, 32767).")
     String server;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "The agent's configuration, to find its gRPC port when --server is not given.")
+    Path config;
 
     @Option(names = "--filter", defaultValue = "policy", paramLabel = "WHICH",
             description = "policy (alerts, the default), system (logs) or all.")
@@ -56,6 +65,20 @@ public final class LogsCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (default: follow until interrupted).")
     String duration;
 
+    /** Where an agent on this machine listens: its configuration's gRPC port, on localhost. */
+    static String localAgent(Path config) {
+        try {
+            Config c = AgentConfig.load(config, Map.of());
+            if (!c.getBoolean("palisade.sinks.grpc.enabled")) {
+                throw new IllegalArgumentException("the configuration" + (config == null ? "" : " " + config)
+                        + " has palisade.sinks.grpc.enabled = false: the agent serves no logs; give --server HOST:PORT");
+            }
+            return "localhost:" + c.getInt("palisade.sinks.grpc.port");
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("--config: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -64,7 +87,7 @@ public final class LogsCommand implements Callable<Integer> {
         LogFilter which;
         Duration limit;
         try {
-            at = LiveLogRecording.Server.parse("--server", server);
+            at = LiveLogRecording.Server.parse("--server", server != null ? server : localAgent(config));
             which = LogFilter.parse(filter);
             limit = duration == null ? null : DurationText.parse("--duration", duration);
         } catch (IllegalArgumentException e) {

@@ -51,6 +51,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--node-name", paramLabel = "NAME", description = "This node's name (palisade.node-name).")
     String nodeName;
 
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Kubernetes mode outside a pod: the kubeconfig to reach the API server with (else KUBECONFIG, "
+                    + "~/.kube/config); palisade.kubernetes.master-url, when set, still wins.")
+    Path kubeconfig;
+
     @Override
     public Integer call() throws Exception {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
@@ -58,8 +63,20 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Object> overrides = new HashMap<>();
         if (policies != null) overrides.put("palisade.policies.directory", policies.toAbsolutePath().toString());
         if (enforcer != null) overrides.put("palisade.agent.enforcer", enforcer);
-        if (mode != null) overrides.put("palisade.mode", mode);
+        if (mode != null) {
+            if (!java.util.List.of("standalone", "kubernetes", "auto").contains(mode)) {
+                throw new ParameterException(spec.commandLine(), "--mode: must be standalone, kubernetes or auto, not \"" + mode + "\"");
+            }
+            overrides.put("palisade.mode", mode);
+        }
         if (nodeName != null) overrides.put("palisade.node-name", nodeName);
+        if (kubeconfig != null) {
+            if (!Files.isRegularFile(kubeconfig)) {
+                throw new ParameterException(spec.commandLine(), "--kubeconfig: " + kubeconfig + " is not a file");
+            }
+            // fabric8 reads the kubeconfig's location from this property before KUBECONFIG
+            System.setProperty("kubeconfig", kubeconfig.toAbsolutePath().toString());
+        }
         if (posture != null) {
             try {
                 Posture p = Posture.parse(posture, Posture.AUDIT);
@@ -81,7 +98,10 @@ final class RunCommand implements Callable<Integer> {
         Config cfg;
         try {
             cfg = AgentConfig.load(config, overrides);
-        } catch (ConfigException | IllegalArgumentException e) {
+        } catch (ConfigException e) {
+            err.println("palisade: bad configuration: " + describe(e));
+            return ExitCodes.FAILURE;
+        } catch (IllegalArgumentException e) {
             err.println("palisade: bad configuration: " + e.getMessage());
             return ExitCodes.FAILURE;
         }
@@ -89,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             agent = Agent.start(cfg);
         } catch (ConfigException e) {
-            err.println("palisade: bad configuration: " + e.getMessage());
+            err.println("palisade: bad configuration: " + describe(e));
             return ExitCodes.FAILURE;
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -105,6 +125,18 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /**
+     * The key and the reason, and where the value came from when that is one place (a file and line); a value merged
+     * from the command line, the embedded default and the references has an origin too long to help.
+     */
+    static String describe(ConfigException e) {
+        String m = e.getMessage();
+        var origin = e.origin();
+        if (origin == null || !m.startsWith(origin.description() + ": ")) return m;
+        String reason = m.substring(origin.description().length() + 2);
+        return origin.description().startsWith("merge of") ? reason : reason + " (" + origin.description() + ")";
     }
 
     private static boolean isRoot() {

@@ -37,6 +37,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -47,9 +49,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Palisade node agent, standalone: probes the node, mounts what the kernel programs need, chooses the
- * enforcer, loads the monitor, starts the event pipeline and the outputs, then the actors; ready once every
- * container's rules are in force. {@link #close()} undoes all of it in reverse order.
+ * A running Palisade node agent: probes the node, mounts what the kernel programs need, chooses the enforcer, loads
+ * the monitor, starts the event pipeline and the outputs, then the actors in the configured mode (standalone: policies
+ * from a directory; Kubernetes: pods, namespaces, the node and policies from the API server, whose access is checked
+ * meanwhile); ready once the sources have synced and every container's rules are in force. {@link #close()} undoes
+ * all of it in reverse order.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -80,23 +84,29 @@ public final class Agent implements AutoCloseable {
         long t0 = System.nanoTime();
         AgentSettings settings = AgentSettings.from(config);
         NodeSettings nodeSettings = NodeSettings.from(config);
-        KernelFilesystems fs = KernelFilesystems.ensureAll();
-        stack.add(fs);
-        capabilities = NodeProbe.probe(fs);
-        if (!capabilities.monitorSupported()) {
-            throw new IllegalStateException("this kernel cannot run Palisade's monitor (BTF, ring buffers and "
-                    + "tracepoints are needed); `palisade probe` says which is missing");
-        }
-        enforcerKind = chooseEnforcer(settings.enforcer(), capabilities);
-
-        system = ActorSystem.create(Behaviors.empty(), "palisade", config);
+        boolean kubernetes = NodeSettings.KUBERNETES.equals(nodeSettings.mode());
+        // An API server the agent cannot use is a start error naming the fix; checked while the kernel side starts.
+        java.util.concurrent.CompletableFuture<Void> apiServerAccess = kubernetes
+                ? java.util.concurrent.CompletableFuture.runAsync(() -> ApiServerAccess.verify(nodeSettings),
+                        Thread.ofVirtual().name("palisade-api-check")::start)
+                : java.util.concurrent.CompletableFuture.completedFuture(null);
+        // The kernel side (mounts, probe, monitor programs) loads while the JVM side (actors, HTTP and gRPC servers)
+        // warms up: on two cores that is most of the start time saved.
+        CompletableFuture<KernelSide> kernelStarting = CompletableFuture.supplyAsync(() -> KernelSide.start(settings),
+                r -> Thread.ofPlatform().name("palisade-kernel-start").start(r));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        if (config.getBoolean("palisade.metrics.enabled")) {
-            metrics = MetricsServer.start(system, config.getString("palisade.metrics.interface"),
-                    config.getInt("palisade.metrics.port"), registry, readiness).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            readiness.setLive(true);
+        Monitor monitor;
+        try {
+            system = ActorSystem.create(Behaviors.empty(), "palisade", config);
+            startServers(config, registry);
+        } finally {
+            KernelSide kernel = join(kernelStarting); // registered for close() even when the JVM side failed
+            stack.add(kernel.fs());
+            stack.add(kernel.monitor());
+            capabilities = kernel.capabilities();
+            enforcerKind = kernel.enforcer();
+            monitor = kernel.monitor();
         }
-        outputs = TelemetryOutputs.start(system, config, registry).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         NodeIdentity identity = new NodeIdentity(settings.clusterName(), nodeSettings.nodeName());
         Set<dev.palisade.policy.compile.OperationClass> enforced = switch (enforcerKind) {
@@ -130,8 +140,6 @@ public final class Agent implements AutoCloseable {
         };
         stack.add(enforcer);
 
-        Monitor monitor = Monitor.start(new Monitor.Options(settings.ringBytes(), settings.wakeupBytes(), settings.hostVisibility()));
-        stack.add(monitor);
         RingBufferReader reader = monitor.openReader(RingBufferReader.Options.defaults());
         stack.add(reader);
         reader.start(pipeline.handle());
@@ -151,6 +159,12 @@ public final class Agent implements AutoCloseable {
             }
         };
         try {
+            apiServerAccess.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+        try {
             node = Node.start(system, nodeSettings, enforcer, visibility, m -> outputs.hub().offer(m));
         } catch (RuntimeException e) {
             if (!NodeSettings.KUBERNETES.equals(nodeSettings.mode())) throw e;
@@ -160,16 +174,78 @@ public final class Agent implements AutoCloseable {
         }
         view.delegate = node.view();
         stack.add(node);
-        node.ready().toCompletableFuture().get(settings.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            node.ready().toCompletableFuture().get(settings.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the initial state was not in force within palisade.agent.ready-timeout ("
+                    + settings.readyTimeout().toSeconds() + " s): " + (kubernetes
+                    ? "the Kubernetes informers have not listed everything yet (the agent's log says which keeps failing)"
+                    : "a container's rules were not accepted by the enforcer (the agent's log says which)")
+                    + "; raise the timeout on a busy node", e);
+        }
         readiness.setReady(true);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String started = "Palisade started in " + ms + " ms: enforcer " + enforcerKind + ", policies from "
                 + (NodeSettings.KUBERNETES.equals(nodeSettings.mode()) ? "the API server (Kubernetes mode)"
-                        : nodeSettings.policiesDirectory().toString()) + ", posture " + nodeSettings.posture().global()
+                        : nodeSettings.policiesDirectory().toString()) + ", posture " + nodeSettings.posture().global() + (kubernetes ? " (namespace annotations override)" : "")
                 + (metrics != null ? ", metrics on :" + metrics.port() : "");
         LOG.info(started);
         outputs.hub().offer(new AgentMessage(Instant.now().getEpochSecond(), Instant.now().toString(), settings.clusterName(),
                 nodeSettings.nodeName(), "", "Message", "Info", started));
+    }
+
+    /** What the kernel side started, in the order it is undone (the monitor before the filesystems). */
+    private record KernelSide(KernelFilesystems fs, NodeCapabilities capabilities, EnforcerKind enforcer, Monitor monitor) {
+        static KernelSide start(AgentSettings settings) {
+            KernelFilesystems fs = KernelFilesystems.ensureAll();
+            try {
+                NodeCapabilities capabilities = NodeProbe.probe(fs);
+                if (!capabilities.monitorSupported()) {
+                    throw new IllegalStateException("this kernel cannot run Palisade's monitor (BTF, ring buffers and "
+                            + "tracepoints are needed); `palisade probe` says which is missing");
+                }
+                EnforcerKind kind = chooseEnforcer(settings.enforcer(), capabilities);
+                Monitor monitor = Monitor.start(new Monitor.Options(settings.ringBytes(), settings.wakeupBytes(),
+                        settings.hostVisibility()));
+                return new KernelSide(fs, capabilities, kind, monitor);
+            } catch (RuntimeException | Error e) {
+                fs.close();
+                throw e;
+            }
+        }
+    }
+
+    private static KernelSide join(CompletableFuture<KernelSide> starting) throws Exception {
+        try {
+            return starting.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Exception x) throw x;
+            if (e.getCause() instanceof Error x) throw x;
+            throw e;
+        }
+    }
+
+    /** The metrics endpoint and the outputs (gRPC server, sinks), bound concurrently. */
+    private void startServers(Config config, PrometheusMeterRegistry registry) throws Exception {
+        CompletableFuture<MetricsServer> metricsStarting = config.getBoolean("palisade.metrics.enabled")
+                ? MetricsServer.start(system, config.getString("palisade.metrics.interface"),
+                        config.getInt("palisade.metrics.port"), registry, readiness).toCompletableFuture()
+                : CompletableFuture.completedFuture(null);
+        CompletableFuture<TelemetryOutputs> outputsStarting = TelemetryOutputs.start(system, config, registry).toCompletableFuture();
+        Exception failed = null;
+        try {
+            metrics = metricsStarting.get(10, TimeUnit.SECONDS);
+            if (metrics != null) readiness.setLive(true);
+        } catch (Exception e) {
+            failed = e;
+        }
+        try {
+            outputs = outputsStarting.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (failed == null) failed = e;
+            else failed.addSuppressed(e);
+        }
+        if (failed != null) throw failed;
     }
 
     private static EnforcerKind chooseEnforcer(String wanted, NodeCapabilities c) {

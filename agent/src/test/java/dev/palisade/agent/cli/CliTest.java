@@ -130,4 +130,11 @@ class CliTest {
         assertEquals(2, ns.exit());
         assertTrue(ns.err().contains("must be NAMESPACE:SPEC"), ns.err());
     }
+
+    @Test
+    void runRejectsAnUnknownModeAsUsage() {
+        Result r = run("run", "--mode", "cluster");
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().startsWith("palisade: --mode: must be standalone, kubernetes or auto, not \"cluster\""), r.err());
+    }
 }

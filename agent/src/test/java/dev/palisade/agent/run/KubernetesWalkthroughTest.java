@@ -68,12 +68,12 @@ class KubernetesWalkthroughTest {
         ThreadLocalRandom.current().nextBytes(random);
         String id = HexFormat.of().formatHex(random); // 64 hex digits, as containerd names containers
         int port = freePort();
-        try (ApiServer api = ApiServer.start()) {
+        try (ApiServer api = ApiServer.start(); TcpRelay network = new TcpRelay(api.port)) {
             api.node(NODE, Map.of("kubernetes.io/hostname", NODE));
             api.namespace("default", Map.of("kubearmor-file-posture", "block"));
             api.policy("default", Files.readString(SeedWalkthroughTest.SEED));
             try (RuncContainer c = SeedWalkthroughTest.nginxBuilder(dir, port).id(id).start();
-                 Agent agent = Agent.start(config(dir, api.port))) {
+                 Agent agent = Agent.start(config(dir, network.port()))) {
                 assertEquals(EnforcerKind.FANOTIFY, agent.enforcer(), "this host has no BPF-LSM");
                 // kubelet reports the container in the pod's status once it runs
                 api.pod("default", POD, NODE, Map.of("app", "nginx", "pod-template-hash", "7c5b8d65b8"), "nginx", id);
@@ -116,6 +116,51 @@ class KubernetesWalkthroughTest {
                 await("block again", Duration.ofSeconds(1), () -> c.exec("/bin/bash", "-c", "chroot; exit $?").exitCode() == 126);
                 api.deletePolicy(PolicyKind.KUBEARMOR_POLICY, "default", "only-allow-nginx-exec");
                 await("policy gone", Duration.ofSeconds(1), () -> c.exec("/bin/bash", "-c", "chroot; exit $?").exitCode() == 125);
+                api.policy("default", Files.readString(SeedWalkthroughTest.SEED));
+                await("policy back", Duration.ofSeconds(1), () -> c.exec("/bin/bash", "-c", "chroot; exit $?").exitCode() == 126);
+
+                // The API server drops off the network; meanwhile the namespace goes to audit there. The agent keeps
+                // enforcing what it last knew, nginx keeps serving, and once the server is back the change arrives.
+                network.cut();
+                api.namespace("default", Map.of("kubearmor-file-posture", "audit"));
+                long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (System.nanoTime() < end) {
+                    ExecResult denied = c.exec("/bin/bash", "-c", "chroot; exit $?");
+                    assertEquals(126, denied.exitCode(), () -> "during the outage: " + denied);
+                    assertEquals("200 served by nginx", get(port));
+                    Thread.sleep(200);
+                }
+                network.resume();
+                await("the change made during the outage", Duration.ofSeconds(15),
+                        () -> c.exec("/bin/bash", "-c", "chroot; exit $?").exitCode() == 125);
+            }
+        }
+    }
+
+    @Test
+    void startedOnANodeAlreadyRunningThePodItIsReadyOnlyOnceThePodsRulesAreInForce(@TempDir Path dir) throws Exception {
+        byte[] random = new byte[32];
+        ThreadLocalRandom.current().nextBytes(random);
+        String id = HexFormat.of().formatHex(random);
+        int port = freePort();
+        try (ApiServer api = ApiServer.start()) {
+            api.node(NODE, Map.of("kubernetes.io/hostname", NODE));
+            api.namespace("default", Map.of("kubearmor-file-posture", "block"));
+            api.policy("default", Files.readString(SeedWalkthroughTest.SEED));
+            try (RuncContainer c = SeedWalkthroughTest.nginxBuilder(dir, port).id(id).start()) {
+                api.pod("default", POD, NODE, Map.of("app", "nginx", "pod-template-hash", "7c5b8d65b8"), "nginx", id);
+                try (Agent agent = Agent.start(config(dir, api.port))) {
+                    // no waiting: ready means the informers listed everything and the container's rules are in force
+                    var w = agent.node().view().current().byCgroupId(c.cgroupId());
+                    assertTrue(w != null && w.rules().policies().equals(List.of("ksp/default/only-allow-nginx-exec")),
+                            () -> "in force at ready: " + (w == null ? "nothing" : w.rules().policies()));
+                    assertEquals(POD, w.container().podName());
+                    assertEquals(200, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + agent.metrics().port() + "/readyz")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+                    ExecResult chroot = c.exec("/bin/bash", "-c", "chroot; exit $?");
+                    assertEquals(126, chroot.exitCode(), chroot::toString);
+                }
             }
         }
     }
