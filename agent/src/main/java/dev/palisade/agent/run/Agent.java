@@ -86,10 +86,10 @@ public final class Agent implements AutoCloseable {
         NodeSettings nodeSettings = NodeSettings.from(config);
         boolean kubernetes = NodeSettings.KUBERNETES.equals(nodeSettings.mode());
         // An API server the agent cannot use is a start error naming the fix; checked while the kernel side starts.
-        java.util.concurrent.CompletableFuture<Void> apiServerAccess = kubernetes
-                ? java.util.concurrent.CompletableFuture.runAsync(() -> ApiServerAccess.verify(nodeSettings),
+        CompletableFuture<Void> apiServerAccess = kubernetes
+                ? CompletableFuture.runAsync(() -> ApiServerAccess.verify(nodeSettings),
                         Thread.ofVirtual().name("palisade-api-check")::start)
-                : java.util.concurrent.CompletableFuture.completedFuture(null);
+                : CompletableFuture.completedFuture(null);
         // The kernel side (mounts, probe, monitor programs) loads while the JVM side (actors, HTTP and gRPC servers)
         // warms up: on two cores that is most of the start time saved.
         CompletableFuture<KernelSide> kernelStarting = CompletableFuture.supplyAsync(() -> KernelSide.start(settings),
@@ -160,7 +160,7 @@ public final class Agent implements AutoCloseable {
         };
         try {
             apiServerAccess.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw e;
         }
