@@ -7,7 +7,7 @@ import dev.palisade.policy.compile.PathAliases;
 import dev.palisade.policy.compile.Posture;
 import dev.palisade.policy.compile.RootfsAliases;
 import dev.palisade.policy.compile.RuleSet;
-import dev.palisade.policy.compile.RuleSetCompiler;
+import dev.palisade.policy.compile.RuleSetCache;
 import dev.palisade.policy.compile.Scope;
 import dev.palisade.workload.ContainerInfo;
 import dev.palisade.workload.ProtectedWorkload;
@@ -60,7 +60,12 @@ public final class ContainerActor extends AbstractBehavior<ContainerActor.Comman
 
     /** Where an actor publishes and reports; shared by every container actor of a node. */
     record Outputs(Enforcer enforcer, SnapshotPublisher view, MonitorVisibility visibility, AgentMessages messages,
-                   PublishCounters counters, Duration minBackoff, Duration maxBackoff) {}
+                   PublishCounters counters, Duration minBackoff, Duration maxBackoff, RuleSetCache compiled) {
+        Outputs(Enforcer enforcer, SnapshotPublisher view, MonitorVisibility visibility, AgentMessages messages,
+                PublishCounters counters, Duration minBackoff, Duration maxBackoff) {
+            this(enforcer, view, visibility, messages, counters, minBackoff, maxBackoff, new RuleSetCache());
+        }
+    }
 
     private static final String RETRY = "retry";
     private final Outputs out;
@@ -100,10 +105,11 @@ public final class ContainerActor extends AbstractBehavior<ContainerActor.Comman
     private Behavior<Command> onConfigure(Configure c) {
         if (c.equals(config)) return this;
         config = c;
-        List<Policy> policies = c.audited() ? c.policies().stream().map(ContainerActor::asDryRun).toList() : c.policies();
+        List<Policy> policies = c.policies();
         RuleSet rules;
         try {
-            rules = RuleSetCompiler.compile(Scope.CONTAINER, policies, c.posture(), aliases(c.info()));
+            // Replicas share their compiled rules: a change selecting every container compiles each selection once.
+            rules = out.compiled().compile(Scope.CONTAINER, policies, c.posture(), c.audited(), aliases(c.info()));
         } catch (RuntimeException e) {
             // Validated policies compile; if one does not, the rules in force stay rather than a half-made set.
             getContext().getLog().error("container {}: compiling {} failed; the previous rules stay in force",
@@ -196,10 +202,5 @@ public final class ContainerActor extends AbstractBehavior<ContainerActor.Comman
 
     private static List<String> keys(List<Policy> policies) {
         return policies.stream().map(Policy::key).toList();
-    }
-
-    private static Policy asDryRun(Policy p) {
-        if (p.dryRun()) return p;
-        return new Policy(p.kind(), p.name(), p.namespace(), p.spec(), p.annotations(), true, p.source(), p.lines());
     }
 }

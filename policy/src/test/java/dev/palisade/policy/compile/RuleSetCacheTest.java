@@ -1,0 +1,66 @@
+package dev.palisade.policy.compile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.palisade.policy.Fixtures;
+import dev.palisade.policy.Policy;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RuleSetCacheTest {
+    private static final String SPEC = """
+            process:
+              matchPaths:
+              - path: /bin/bash
+            file:
+              matchDirectories:
+              - dir: /etc/nginx/
+                recursive: true
+            action: Allow
+            """;
+
+    private final List<Policy> policies = Fixtures.policies(Fixtures.ksp("allow-bash", SPEC));
+    private final RuleSetCache cache = new RuleSetCache();
+
+    /** A merged-/usr image: /bin is a link to /usr/bin. */
+    private static final PathAliases MERGED_USR = p -> p.startsWith("/bin/") ? List.of(p, "/usr" + p) : List.of(p);
+
+    @Test
+    void workloadsWithTheSameSelectionShareOneCompiledRuleSet() {
+        RuleSet first = cache.compile(Scope.CONTAINER, policies, Posture.BLOCK, false, PathAliases.NONE);
+        RuleSet second = cache.compile(Scope.CONTAINER, List.copyOf(policies), Posture.BLOCK, false, p -> List.of(p));
+        assertSame(first, second);
+        assertEquals(RuleSetCompiler.compile(Scope.CONTAINER, policies, Posture.BLOCK, PathAliases.NONE).rules(), first.rules());
+        assertEquals(1, cache.size());
+    }
+
+    @Test
+    void aFilesystemThatResolvesAPolicyPathDifferentlyGetsItsOwnRules() {
+        RuleSet plain = cache.compile(Scope.CONTAINER, policies, Posture.BLOCK, false, PathAliases.NONE);
+        RuleSet merged = cache.compile(Scope.CONTAINER, policies, Posture.BLOCK, false, MERGED_USR);
+        assertNotSame(plain, merged);
+        assertEquals(RuleSetCompiler.compile(Scope.CONTAINER, policies, Posture.BLOCK, MERGED_USR).rules(), merged.rules());
+        assertTrue(merged.rules().stream().anyMatch(r -> r.resource().equals("/usr/bin/bash")), merged.rules()::toString);
+        assertTrue(plain.rules().stream().noneMatch(r -> r.resource().equals("/usr/bin/bash")), plain.rules()::toString);
+        // Both variants stay: each kind of filesystem gets its own back.
+        assertSame(plain, cache.compile(Scope.CONTAINER, policies, Posture.BLOCK, false, PathAliases.NONE));
+        assertSame(merged, cache.compile(Scope.CONTAINER, policies, Posture.BLOCK, false, MERGED_USR));
+    }
+
+    @Test
+    void aChangedPolicyPostureOrDryRunCompilesAnew() {
+        RuleSet base = cache.compile(Scope.CONTAINER, policies, Posture.BLOCK, false, PathAliases.NONE);
+        List<Policy> changed = Fixtures.policies(Fixtures.ksp("allow-bash", SPEC.replace("/bin/bash", "/bin/sh")));
+        RuleSet other = cache.compile(Scope.CONTAINER, changed, Posture.BLOCK, false, PathAliases.NONE);
+        assertTrue(other.rules().stream().anyMatch(r -> r.resource().equals("/bin/sh")), other.rules()::toString);
+        RuleSet audit = cache.compile(Scope.CONTAINER, policies, Posture.AUDIT, false, PathAliases.NONE);
+        assertEquals(Posture.AUDIT, audit.posture());
+        RuleSet dryRun = cache.compile(Scope.CONTAINER, policies, Posture.BLOCK, true, PathAliases.NONE);
+        assertTrue(dryRun.rules().stream().allMatch(r -> r.origin().dryRun()), dryRun.rules()::toString);
+        assertTrue(base.rules().stream().noneMatch(r -> r.origin().dryRun()), base.rules()::toString);
+        assertEquals(4, cache.size());
+    }
+}
