@@ -13,9 +13,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Writes records as JSON lines in KubeArmor's field names straight into a stream, without building a String per
- * record: logs and alerts field by field ({@link TelemetryFieldWriter}), anything else through
- * {@link TelemetryJson}'s mapper.
+ * Records as JSON in KubeArmor's field names, one per line or one per message: logs and alerts (every monitored
+ * event) through {@link TelemetryByteEncoder}, anything else through {@link TelemetryJson}'s mapper.
  */
 public final class JsonLineEncoder {
     private static final JsonFactory FACTORY = TelemetryJson.mapper().getFactory();
@@ -24,8 +23,18 @@ public final class JsonLineEncoder {
 
     private JsonLineEncoder() {}
 
+    /** Each thread's byte encoder for logs and alerts (Kafka and Elasticsearch encode one record per message). */
+    private static final ThreadLocal<TelemetryByteEncoder> BYTES = ThreadLocal.withInitial(() -> new TelemetryByteEncoder(4096));
+
     /** Appends one record and a newline to {@code out}; neither flushes nor closes it. */
     public static void writeLine(Telemetry record, OutputStream out) throws IOException {
+        if (record instanceof Log || record instanceof Alert) {
+            TelemetryByteEncoder bytes = BYTES.get();
+            bytes.reset();
+            bytes.appendLine(record);
+            bytes.writeTo(out);
+            return;
+        }
         JsonGenerator gen = FACTORY.createGenerator(out);
         gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         gen.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
@@ -34,28 +43,15 @@ public final class JsonLineEncoder {
         out.write('\n');
     }
 
-    /**
-     * A generator for many lines into one stream: {@link #write} then a newline per record. Its own buffer is
-     * flushed into {@code out} by {@link JsonGenerator#flush()}, which does not flush {@code out} itself.
-     */
-    static JsonGenerator lineGenerator(OutputStream out) throws IOException {
-        JsonGenerator gen = FACTORY.createGenerator(out);
-        gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        gen.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
-        gen.setRootValueSeparator(null);
-        return gen;
-    }
-
-    static void write(JsonGenerator gen, Telemetry record) throws IOException {
-        switch (record) {
-            case Log l -> TelemetryFieldWriter.write(gen, l);
-            case Alert a -> TelemetryFieldWriter.write(gen, a);
-            default -> WRITER.writeValue(gen, record);
-        }
+    private static void write(JsonGenerator gen, Telemetry record) throws IOException {
+        WRITER.writeValue(gen, record);
     }
 
     /** One record as UTF-8 JSON, without a newline. */
     public static byte[] encode(Telemetry record) {
+        TelemetryByteEncoder line = BYTES.get();
+        line.reset();
+        if (line.appendLine(record)) return line.toByteArray(line.size() - 1);
         try (ByteArrayBuilder bytes = new ByteArrayBuilder(512)) {
             JsonGenerator gen = FACTORY.createGenerator(bytes);
             write(gen, record);

@@ -37,6 +37,7 @@ public final class JsonLinesOutput implements TelemetryOutput {
 
     private static final int MAX_BATCH = 4096;
     private static final int STREAM_BUFFER = 64 * 1024;
+    private static final byte[] NEWLINE = {'\n'};
 
     private final String name;
     private final Opener opener;
@@ -126,7 +127,7 @@ public final class JsonLinesOutput implements TelemetryOutput {
             return t;
         });
         private OutputStream out;
-        private com.fasterxml.jackson.core.JsonGenerator gen;
+        private final TelemetryByteEncoder lines = new TelemetryByteEncoder(2 * STREAM_BUFFER);
         private long lastFlushNanos = System.nanoTime();
         private boolean dirty;
 
@@ -145,29 +146,43 @@ public final class JsonLinesOutput implements TelemetryOutput {
                 if (out == null) {
                     out = new BufferedOutputStream(opener.open(opened.compareAndSet(false, true)), STREAM_BUFFER);
                 }
-                if (gen == null) gen = JsonLineEncoder.lineGenerator(out);
-                // One generator for every line: a record cannot fail half-way without breaking the stream's JSON,
-                // so an encoding error fails the batch like a write error (counted as aborted, stage restarted).
-                int written = 0;
+                int written = 0, failed = 0;
                 for (List<Telemetry> batch : batches) {
                     for (Telemetry r : batch) {
-                        JsonLineEncoder.write(gen, r);
-                        gen.writeRaw('\n');
-                        written++;
+                        int mark = lines.size();
+                        try {
+                            if (!lines.appendLine(r)) {
+                                lines.appendRaw(JsonLineEncoder.encode(r));
+                                lines.appendRaw(NEWLINE);
+                            }
+                            written++;
+                        } catch (RuntimeException unencodable) {
+                            // A string JSON cannot carry (a lone surrogate): this record only, the stream stays whole.
+                            lines.truncate(mark);
+                            failed++;
+                            errors.error("a " + r.getClass().getSimpleName() + " could not be encoded", unencodable);
+                        }
+                        if (lines.size() >= STREAM_BUFFER) drain();
                     }
                 }
+                drain();
                 dirty = true;
                 if (flushInterval.isZero() || System.nanoTime() - lastFlushNanos >= flushInterval.toNanos()) flush();
-                return Delivery.of(written, 0);
+                return Delivery.of(written, failed);
             } catch (IOException e) {
+                lines.reset();
                 errors.error("write failed", e);
                 // Fail the stage: IsolatedSink counts the batch as aborted and reopens the stream after a backoff.
                 throw new UncheckedIOException(name + " sink: write failed", e);
             }
         }
 
+        private void drain() throws IOException {
+            lines.writeTo(out);
+            lines.reset();
+        }
+
         private void flush() throws IOException {
-            if (dirty && gen != null) gen.flush();
             if (dirty && out != null) out.flush();
             dirty = false;
             lastFlushNanos = System.nanoTime();
@@ -192,7 +207,6 @@ public final class JsonLinesOutput implements TelemetryOutput {
             if (closed) return;
             closed = true;
             try {
-                if (gen != null) gen.close();
                 if (out != null) out.close();
             } catch (IOException e) {
                 errors.error("close failed", e);

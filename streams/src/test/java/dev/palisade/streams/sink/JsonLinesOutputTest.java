@@ -6,6 +6,7 @@ import dev.palisade.streams.StreamsTestKit;
 import dev.palisade.streams.TelemetryHub;
 import dev.palisade.streams.TestRecords;
 import dev.palisade.telemetry.AgentMessage;
+import dev.palisade.telemetry.Log;
 import dev.palisade.telemetry.Telemetry;
 import dev.palisade.telemetry.TelemetryJson;
 import java.io.ByteArrayOutputStream;
@@ -71,6 +72,27 @@ class JsonLinesOutputTest {
         // KubeArmor's field names, zero values left out
         String hostLine = lines.get(3);
         assertEquals(true, hostLine.contains("\"HostName\":\"node-1\"") && !hostLine.contains("ContainerID"), hostLine);
+    }
+
+    @Test
+    void aRecordJsonCannotCarryIsCountedAsFailedAndTheLinesAroundItStayWhole(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("t.jsonl");
+        var sink = new IsolatedSink(JsonLinesOutput.file(file, false, Duration.ZERO), SinkSettings.defaults(100));
+        TelemetryHub hub = TelemetryHub.start(kit.system(), 100, List.of(sink), null);
+        Log l = TestRecords.log(1);
+        Log bad = new Log(l.timestamp(), l.updatedTime(), l.clusterName(), l.hostName(), l.namespaceName(), l.owner(),
+                l.podName(), l.labels(), l.containerId(), l.containerName(), l.containerImage(), l.hostPpid(),
+                l.hostPid(), l.ppid(), l.pid(), l.uid(), l.parentProcessName(), l.processName(), l.type(), l.source(),
+                l.operation(), "/tmp/\uD800lone", l.data(), l.eventData(), l.result(), l.cwd(), l.tty());
+        hub.offerAll(List.of(TestRecords.log(0), bad, TestRecords.log(2)));
+        hub.shutdown(Duration.ofSeconds(10)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertEquals(2, lines.size(), lines::toString);
+        assertEquals(TestRecords.log(0), TelemetryJson.readLog(lines.get(0)));
+        assertEquals(TestRecords.log(2), TelemetryJson.readLog(lines.get(1)));
+        assertEquals(2, sink.counters().delivered());
+        assertEquals(1, sink.counters().dropped(DropReason.DELIVERY_FAILED), sink.counters()::toString);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.palisade.streams.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.palisade.telemetry.Alert;
 import dev.palisade.telemetry.Log;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * through their canonical constructors from the components they declare today, so a field added to Log or Alert
  * and forgotten in the writer fails here.
  */
-class TelemetryFieldWriterTest {
+class TelemetryByteEncoderTest {
     private final Random random = new Random(20261122);
 
     @Test
@@ -54,6 +56,39 @@ class TelemetryFieldWriterTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JsonLineEncoder.writeLine(record, out);
         assertEquals(expected + "\n", out.toString(StandardCharsets.UTF_8));
+        // The byte encoder, reused across records as a sink uses it.
+        bytes.reset();
+        assertTrue(bytes.appendLine(record));
+        assertEquals(expected + "\n", new String(bytes.toByteArray(), StandardCharsets.UTF_8));
+    }
+
+    private final TelemetryByteEncoder bytes = new TelemetryByteEncoder(16);
+
+    @Test
+    void containerBlocksCopiedFromTheByteEncodersCacheMatchTheMapper() throws Exception {
+        // Few containers (same String objects, as the published view hands them out) over many records, with and
+        // without the fields written before the block; colliding cache slots; a record with a container's id but
+        // another pod name.
+        List<Log> bases = new ArrayList<>();
+        for (int i = 0; i < 200; i++) bases.add(fill(Log.class));
+        for (int i = 0; i < 5000; i++) {
+            Log b = bases.get(random.nextInt(bases.size()));
+            Log e = fill(Log.class);
+            String pod = random.nextInt(10) == 0 ? b.podName() + "x" : b.podName();
+            Log l = new Log(random.nextBoolean() ? 0 : e.timestamp(), random.nextBoolean() ? "" : e.updatedTime(),
+                    b.clusterName(), b.hostName(), b.namespaceName(), b.owner(), pod, b.labels(), b.containerId(),
+                    b.containerName(), b.containerImage(), e.hostPpid(), e.hostPid(), e.ppid(), e.pid(), e.uid(),
+                    e.parentProcessName(), e.processName(), e.type(), e.source(), e.operation(), e.resource(), e.data(),
+                    e.eventData(), e.result(), e.cwd(), e.tty());
+            assertSameJson(l);
+        }
+    }
+
+    @Test
+    void theByteEncoderLeavesOtherRecordsToTheMapper() {
+        bytes.reset();
+        assertFalse(bytes.appendLine(new dev.palisade.telemetry.AgentMessage(1, "t", "c", "h", "", "Message", "Info", "m")));
+        assertEquals(0, bytes.size());
     }
 
     private <T extends Record> T fill(Class<T> type) throws Exception {
@@ -91,7 +126,7 @@ class TelemetryFieldWriterTest {
             for (int i = random.nextInt(3); i > 0; i--) l.add(string() + "");
             return l;
         }
-        throw new AssertionError(c + " has a type this test cannot fill: teach it, and TelemetryFieldWriter");
+        throw new AssertionError(c + " has a type this test cannot fill: teach it, and TelemetryByteEncoder");
     }
 
     private String string() {
@@ -100,6 +135,7 @@ class TelemetryFieldWriterTest {
             case 1 -> "";
             case 2 -> "/usr/bin/\"quoted\" \\ back\tslash\n";
             case 3 -> "ünïcödé ✓ \u0007 " + random.nextInt();
+            case 4 -> random.nextBoolean() ? "Łódź 😀 \u007f\u001f" : "id-" + random.nextInt(5);
             default -> "value-" + random.nextInt(1000);
         };
     }
