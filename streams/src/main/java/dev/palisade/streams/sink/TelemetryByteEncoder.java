@@ -42,6 +42,20 @@ public final class TelemetryByteEncoder {
             NAMESPACE = key("Namespace");
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final int CONTAINER_SLOTS = 64;
+    /** "00" to "99". */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
+    /** The last large number written and its digits. */
+    private long lastNumber = -1;
+    private final byte[] lastNumberBytes = new byte[20];
+    private int lastNumberLength;
 
     private byte[] buf;
     private int pos;
@@ -253,7 +267,11 @@ public final class TelemetryByteEncoder {
     private void number(byte[] key, int value) {
         if (value == 0) return;
         field(key);
-        longValue(value);
+        if (value > 0) {
+            intValue(value);
+        } else {
+            raw(Integer.toString(value));
+        }
     }
 
     private void map(byte[] key, Map<String, String> m) {
@@ -372,23 +390,46 @@ public final class TelemetryByteEncoder {
     }
 
     private void longValue(long v) {
-        ensure(20);
-        if (v == Long.MIN_VALUE) {
-            raw(Long.toString(v));
+        if (v == lastNumber) { // the timestamp (its only caller): the same second for every event in it
+            ensure(lastNumberLength);
+            System.arraycopy(lastNumberBytes, 0, buf, pos, lastNumberLength);
+            pos += lastNumberLength;
             return;
         }
-        if (v < 0) {
-            buf[pos++] = '-';
-            v = -v;
+        int start = pos;
+        if (v >= 0 && v <= Integer.MAX_VALUE) {
+            intValue((int) v);
+        } else {
+            raw(Long.toString(v)); // negative or past 2^31: not on the hot path
         }
-        int digits = 1;
-        for (long t = v; t >= 10; t /= 10) digits++;
-        int end = pos + digits;
-        for (int i = end - 1; i >= pos; i--) {
-            buf[i] = (byte) ('0' + (v % 10));
-            v /= 10;
+        if (v > 99_999) {
+            lastNumber = v;
+            lastNumberLength = pos - start;
+            System.arraycopy(buf, start, lastNumberBytes, 0, lastNumberLength);
         }
-        pos = end;
+    }
+
+    /** Digits of a non-negative int, two at a time (one division by 100 per pair). */
+    private void intValue(int v) {
+        int digits = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10_000 ? 4 : v < 100_000 ? 5 : v < 1_000_000 ? 6
+                : v < 10_000_000 ? 7 : v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10;
+        ensure(digits);
+        int i = pos + digits;
+        pos = i;
+        byte[] b = buf;
+        while (v >= 100) {
+            int q = v / 100;
+            int r = (v - q * 100) * 2;
+            v = q;
+            b[--i] = DIGIT_PAIRS[r + 1];
+            b[--i] = DIGIT_PAIRS[r];
+        }
+        if (v >= 10) {
+            b[--i] = DIGIT_PAIRS[v * 2 + 1];
+            b[--i] = DIGIT_PAIRS[v * 2];
+        } else {
+            b[--i] = (byte) ('0' + v);
+        }
     }
 
     private void raw(String ascii) {

@@ -85,6 +85,28 @@ class TelemetryByteEncoderTest {
     }
 
     @Test
+    void numbersAtEveryDigitCountAndSignMatchTheMapper() throws Exception {
+        List<Long> values = new ArrayList<>(List.of(Long.MIN_VALUE, Long.MAX_VALUE, -1L, 1L, (long) Integer.MIN_VALUE,
+                (long) Integer.MAX_VALUE, Integer.MAX_VALUE + 1L));
+        for (long p = 1; p <= 1_000_000_000_000_000_000L; p *= 10) {
+            values.add(p - 1);
+            values.add(p);
+            values.add(-p);
+        }
+        Log base = fill(Log.class);
+        for (long v : values) {
+            for (int repeat = 0; repeat < 2; repeat++) { // the second time from the last-number cache
+                int i = (int) v;
+                assertSameJson(new Log(v, base.updatedTime(), base.clusterName(), base.hostName(), base.namespaceName(),
+                        base.owner(), base.podName(), base.labels(), base.containerId(), base.containerName(),
+                        base.containerImage(), i, -i, i / 7, i % 1000, i + 1, base.parentProcessName(),
+                        base.processName(), base.type(), base.source(), base.operation(), base.resource(), base.data(),
+                        base.eventData(), base.result(), base.cwd(), base.tty()));
+            }
+        }
+    }
+
+    @Test
     void theByteEncoderLeavesOtherRecordsToTheMapper() {
         bytes.reset();
         assertFalse(bytes.appendLine(new dev.palisade.telemetry.AgentMessage(1, "t", "c", "h", "", "Message", "Info", "m")));
