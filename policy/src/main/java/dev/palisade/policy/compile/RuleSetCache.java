@@ -1,6 +1,7 @@
 package dev.palisade.policy.compile;
 
 import dev.palisade.policy.Policy;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * compilation looked up. The last part is checked, not assumed: each entry remembers the aliases it was compiled
  * with, and a workload whose root resolves one of those paths differently gets (and adds) its own variant.
  *
- * <p>Bounded: past {@value #MAX_KEYS} selections (policy churn leaves old ones unreachable) it starts over.
- * Thread-safe; two workloads missing at once may both compile, which is only wasted work.
+ * <p>The cache holds its rule sets weakly: a rule set stays shared while some workload has it in force, and goes
+ * with the last one (a policy changed a hundred times must not keep a hundred generations of a thousand rule
+ * sets alive for the collector to copy). Entries whose rule sets are gone are purged as the map grows, and past
+ * {@value #MAX_KEYS} selections it starts over. Thread-safe; two workloads missing at once may both compile, which
+ * is only wasted work.
  */
 public final class RuleSetCache {
     static final int MAX_KEYS = 4096;
@@ -62,8 +66,8 @@ public final class RuleSetCache {
         }
     }
 
-    /** A rule set and the aliases its compilation saw. */
-    private record Variant(Map<String, List<String>> aliasesSeen, RuleSet rules) {
+    /** A rule set, held weakly, and the aliases its compilation saw. */
+    private record Variant(Map<String, List<String>> aliasesSeen, WeakReference<RuleSet> rules) {
         boolean fits(PathAliases aliases) {
             for (Map.Entry<String, List<String>> e : aliasesSeen.entrySet()) {
                 if (!aliases.aliases(e.getKey()).equals(e.getValue())) return false;
@@ -96,20 +100,33 @@ public final class RuleSetCache {
         Key key = new Key(scope, policies, posture, dryRun);
         List<Variant> variants = entries.get(key);
         if (variants != null) {
-            for (Variant v : variants) if (v.fits(aliases)) return v.rules();
+            for (Variant v : variants) {
+                RuleSet held = v.rules().get();
+                if (held != null && v.fits(aliases)) return held;
+            }
         }
         RecordingAliases recording = new RecordingAliases(aliases);
         List<Policy> compiled = dryRun ? policies.stream().map(RuleSetCache::asDryRun).toList() : policies;
         RuleSet rules = RuleSetCompiler.compile(scope, compiled, posture, recording);
-        Variant made = new Variant(Map.copyOf(recording.seen), rules);
-        if (entries.size() >= MAX_KEYS) entries.clear();
+        Variant made = new Variant(Map.copyOf(recording.seen), new WeakReference<>(rules));
+        if (entries.size() >= purgeAt) purge();
         entries.merge(key, List.of(made), (old, add) -> {
-            if (old.size() >= MAX_VARIANTS) return add;
-            List<Variant> both = new ArrayList<>(old);
+            List<Variant> both = new ArrayList<>(old.size() + 1);
+            for (Variant v : old) if (v.rules().get() != null && both.size() < MAX_VARIANTS - 1) both.add(v);
             both.addAll(add);
             return List.copyOf(both);
         });
         return rules;
+    }
+
+    private volatile int purgeAt = 64;
+
+    /** Drops the selections no workload has in force any more; starts over if that leaves too many. */
+    private synchronized void purge() {
+        if (entries.size() < purgeAt) return;
+        entries.values().removeIf(vs -> vs.stream().allMatch(v -> v.rules().get() == null));
+        if (entries.size() >= MAX_KEYS) entries.clear();
+        purgeAt = Math.max(64, 2 * entries.size());
     }
 
     /** How many distinct selections are held (tests, metrics). */

@@ -63,4 +63,27 @@ class RuleSetCacheTest {
         assertTrue(base.rules().stream().noneMatch(r -> r.origin().dryRun()), base.rules()::toString);
         assertEquals(4, cache.size());
     }
+
+    @Test
+    void aRuleSetNoWorkloadHoldsIsNotKeptAliveAndItsEntryIsPurged() throws Exception {
+        java.lang.ref.WeakReference<RuleSet> first =
+                new java.lang.ref.WeakReference<>(cache.compile(Scope.CONTAINER, policies, Posture.BLOCK, false, PathAliases.NONE));
+        for (int i = 0; i < 200; i++) {
+            // a policy changed 200 times: each version is a new selection, none in force afterwards
+            cache.compile(Scope.CONTAINER, Fixtures.policies(Fixtures.ksp("v" + i, SPEC)), Posture.BLOCK, false, PathAliases.NONE);
+        }
+        for (int i = 0; i < 50 && first.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(first.get() == null, "the cache kept a rule set no workload holds");
+        List<Policy> held = Fixtures.policies(Fixtures.ksp("held", SPEC));
+        RuleSet inForce = cache.compile(Scope.CONTAINER, held, Posture.BLOCK, false, PathAliases.NONE);
+        for (int i = 0; i < 200; i++) {
+            cache.compile(Scope.CONTAINER, Fixtures.policies(Fixtures.ksp("w" + i, SPEC)), Posture.BLOCK, false, PathAliases.NONE);
+            if (i % 50 == 0) System.gc();
+        }
+        assertTrue(cache.size() < 300, () -> "stale selections were not purged: " + cache.size());
+        assertSame(inForce, cache.compile(Scope.CONTAINER, held, Posture.BLOCK, false, PathAliases.NONE));
+    }
 }
