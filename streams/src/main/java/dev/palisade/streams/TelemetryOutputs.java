@@ -54,13 +54,13 @@ public final class TelemetryOutputs {
         TelemetryMetrics metrics = new TelemetryMetrics(registry);
         if (sc.grpc().isEmpty()) {
             return CompletableFuture.completedFuture(
-                    new TelemetryOutputs(TelemetryHub.start(system, sc.hubBufferSize(), sinks, metrics), null, null));
+                    new TelemetryOutputs(TelemetryHub.start(system, sinks, metrics), null, null));
         }
         SinksConfig.Grpc g = sc.grpc().get();
         FeederSubscribers subscribers = new FeederSubscribers(g.feeder().clientBufferSize(), registry);
         return FeederServer.start(system, g.feeder(), subscribers).thenApply(server -> {
             sinks.add(new IsolatedSink(new FeederOutput(subscribers), g.sink()));
-            return new TelemetryOutputs(TelemetryHub.start(system, sc.hubBufferSize(), sinks, metrics), server,
+            return new TelemetryOutputs(TelemetryHub.start(system, sinks, metrics), server,
                     subscribers);
         });
     }

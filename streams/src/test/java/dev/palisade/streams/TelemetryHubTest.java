@@ -96,7 +96,7 @@ class TelemetryHubTest {
         var fast = new CountingOutput("fast");
         var fastSink = new IsolatedSink(fast, settings(100_000));
         var hangingSink = new IsolatedSink(new HangingOutput(), settings(100));
-        TelemetryHub hub = TelemetryHub.start(kit.system(), 100_000, List.of(fastSink, hangingSink), null);
+        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(fastSink, hangingSink), null);
         int n = 20_000;
         for (int i = 0; i < n; i++) assertTrue(hub.offer(TestRecords.alert(i)), "hub refused record " + i);
 
@@ -125,7 +125,7 @@ class TelemetryHubTest {
     void aCrashingSinkRestartsAndCountsWhatItLost() throws Exception {
         var crashing = new CrashingOutput();
         var sink = new IsolatedSink(crashing, settings(100_000));
-        TelemetryHub hub = TelemetryHub.start(kit.system(), 100_000, List.of(sink), null);
+        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(sink), null);
         int n = 5_000;
         for (int i = 0; i < n; i++) hub.offer(TestRecords.log(i));
         StreamsTestKit.await("crashing sink settling everything", Duration.ofSeconds(30),
@@ -145,7 +145,7 @@ class TelemetryHubTest {
         var sink = new IsolatedSink(alertsOnly, settings(1000).withKinds(EnumSet.of(TelemetryKind.ALERTS)));
         var all = new CountingOutput("all");
         var allSink = new IsolatedSink(all, settings(1000).withKinds(Set.of(TelemetryKind.values())));
-        TelemetryHub hub = TelemetryHub.start(kit.system(), 1000, List.of(sink, allSink), null);
+        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(sink, allSink), null);
         for (int i = 0; i < 10; i++) {
             hub.offer(TestRecords.alert(i));
             hub.offer(TestRecords.log(i));
@@ -161,7 +161,7 @@ class TelemetryHubTest {
     void batchesAreCountedInRecordsAndAClosedHubRefusesAWholeBatch() throws Exception {
         var out = new CountingOutput("batches");
         var sink = new IsolatedSink(out, settings(10_000));
-        TelemetryHub hub = TelemetryHub.start(kit.system(), 10_000, List.of(sink), null);
+        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(sink), null);
         int sent = 0;
         for (int size = 1; size <= 60; size++) {
             List<Telemetry> batch = new java.util.ArrayList<>();
@@ -175,7 +175,7 @@ class TelemetryHubTest {
         assertEquals(total, hub.counters().offered());
         assertEquals(0, hub.counters().dropped());
         assertEquals(total, sink.counters().delivered());
-        assertEquals(0, hub.queueDepth());
+        assertEquals(0, sink.counters().queueDepth());
 
         assertFalse(hub.offerAll(List.of(TestRecords.log(1), TestRecords.alert(2), TestRecords.message(3))));
         assertEquals(total + 3, hub.counters().offered());
@@ -183,15 +183,19 @@ class TelemetryHubTest {
     }
 
     @Test
-    void aBatchThatDoesNotFitTheHubIsRefusedWhole() throws Exception {
-        var sink = new IsolatedSink(new CountingOutput("small"), settings(100));
-        TelemetryHub hub = TelemetryHub.start(kit.system(), 5, List.of(sink), null);
+    void aBatchThatDoesNotFitASinksBufferIsDroppedWholeByThatSinkAlone() throws Exception {
+        var small = new IsolatedSink(new CountingOutput("small"), settings(5));
+        var large = new IsolatedSink(new CountingOutput("large"), settings(100));
+        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(small, large), null);
         List<Telemetry> six = new java.util.ArrayList<>();
         for (int i = 0; i < 6; i++) six.add(TestRecords.alert(i));
-        assertFalse(hub.offerAll(six));
-        assertEquals(6, hub.counters().dropped());
+        assertTrue(hub.offerAll(six), "the hub takes it; each sink decides");
+        assertEquals(6, small.counters().dropped(DropReason.BUFFER_FULL));
         assertTrue(hub.offerAll(six.subList(0, 5)));
         hub.shutdown(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertEquals(5, sink.counters().delivered());
+        assertEquals(5, small.counters().delivered());
+        assertEquals(11, small.counters().offered());
+        assertEquals(11, large.counters().delivered());
+        assertEquals(0, hub.counters().dropped());
     }
 }

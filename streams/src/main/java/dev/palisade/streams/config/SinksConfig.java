@@ -21,8 +21,7 @@ import java.util.Optional;
  * The {@code palisade.sinks} block, read and checked. Each sink's block falls back to {@code defaults} for
  * buffer-size, kinds and restart. A bad value fails with the key's full path and the reason.
  */
-public record SinksConfig(int hubBufferSize,
-                          Optional<Stdout> stdout,
+public record SinksConfig(Optional<Stdout> stdout,
                           Optional<File> file,
                           Optional<Kafka> kafka,
                           Optional<Elasticsearch> elasticsearch,
@@ -44,8 +43,11 @@ public record SinksConfig(int hubBufferSize,
     public static SinksConfig from(Config root) {
         Config c = root.getConfig(ROOT);
         Config defaults = c.getConfig("defaults");
-        int hub = positive(c, "hub-buffer-size", ROOT);
-        return new SinksConfig(hub,
+        if (c.hasPath("hub-buffer-size")) {
+            throw new IllegalArgumentException(path("hub-buffer-size") + ": no longer exists; the hub holds nothing, "
+                    + "each sink's buffer-size bounds its own backlog");
+        }
+        return new SinksConfig(
                 section(c, "stdout", defaults, (s, common) -> new Stdout(common, duration(s, "flush-interval", path("stdout")))),
                 section(c, "file", defaults, (s, common) -> new File(common,
                         parse(path("file.path"), () -> Path.of(s.getString("path"))), s.getBoolean("append"),
@@ -99,12 +101,6 @@ public record SinksConfig(int hubBufferSize,
                 s.getDuration("bulk.max-interval"), s.getInt("bulk.max-concurrent-requests"),
                 s.getInt("retry.max-retries"), s.getDuration("retry.min-backoff"), s.getDuration("retry.max-backoff"),
                 s.getDuration("request-timeout"), auth);
-    }
-
-    private static int positive(Config c, String key, String where) {
-        int v = c.getInt(key);
-        if (v < 1) throw new IllegalArgumentException(where + "." + key + ": must be at least 1, was " + v);
-        return v;
     }
 
     private static Duration duration(Config c, String key, String where) {

@@ -29,12 +29,8 @@ public final class TelemetryMetrics {
         FunctionCounter.builder("palisade.hub.records.offered", c, x -> x.offered())
                 .description("records offered to the telemetry hub").register(registry);
         FunctionCounter.builder("palisade.hub.records.dropped", c, x -> x.dropped())
-                .description("records the hub refused because its buffer was full or it was closed")
+                .description("records the hub refused because it was closed (a full sink counts its own drops)")
                 .register(registry);
-        Gauge.builder("palisade.hub.queue.depth", hub, TelemetryHub::queueDepth)
-                .description("records waiting in the hub's buffer").register(registry);
-        Gauge.builder("palisade.hub.queue.capacity", hub, TelemetryHub::capacity)
-                .description("size of the hub's buffer").register(registry);
         for (IsolatedSink s : hub.sinks()) bind(s);
     }
 

@@ -8,25 +8,40 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.ActorAttributes;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.RestartFlow;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wraps a {@link TelemetryOutput} so that it can neither stall nor lose records silently: a bounded
- * {@link CountingDropBuffer} in front (drop-and-count when full, never backpressure), an asynchronous boundary so
- * the output runs on its own, a restart with backoff when the output crashes, and {@link SinkCounters} that account
- * for every record offered to it.
+ * Wraps a {@link TelemetryOutput} so that it can neither stall nor lose records silently: a bounded queue in front
+ * that the producer offers to without ever waiting (drop-and-count when full), the output running in a stream of its
+ * own (on a thread of its own when its writes block), a restart with backoff when the output crashes, and
+ * {@link SinkCounters} that account for every record offered to it.
+ *
+ * <p>The queue is the only asynchronous boundary between the producer and the output: a batch offered by the event
+ * pipeline's stage goes straight into it, so a record changes threads once on its way from the pipeline to the
+ * destination.
  */
 public final class IsolatedSink {
     private static final Logger LOG = LoggerFactory.getLogger(IsolatedSink.class);
+    /** A thread per sink whose writes block (reference.conf). */
+    static final String BLOCKING_DISPATCHER = "palisade.sinks.blocking-dispatcher";
 
     private final TelemetryOutput output;
     private final SinkSettings settings;
@@ -54,25 +69,107 @@ public final class IsolatedSink {
         return settings;
     }
 
-    /** A running sink: its completion, and a switch that abandons whatever it still holds (counted as aborted). */
-    public record Running(String name, UniqueKillSwitch killSwitch, CompletionStage<Done> done) {}
-
     /**
-     * The sink to attach to the hub's fan-out; may be materialized once. It takes batches: the hub hands over what
-     * one pass of the pipeline produced, so the asynchronous boundary is crossed once per batch, not per record.
+     * Starts the sink's stream; call once. The returned {@link Running} takes records from any thread.
      */
-    public Sink<List<Telemetry>, Running> sink() {
-        var kinds = settings.kinds();
-        boolean everyKind = kinds.containsAll(EnumSet.allOf(TelemetryKind.class));
+    public Running start(ActorSystem<?> system) {
+        if (!started.compareAndSet(false, true)) throw new IllegalStateException("sink " + name() + " already started");
+        AtomicInteger queued = new AtomicInteger();
         var restarting = RestartFlow.onFailuresWithBackoff(settings.restartSettings(), this::incarnation);
-        return Flow.<List<Telemetry>>create()
-                .map(batch -> everyKind ? batch : ofKinds(batch, kinds))
-                .filter(batch -> !batch.isEmpty())
-                .via(new CountingDropBuffer<List<Telemetry>>(settings.bufferSize(), counters, List::size))
-                .viaMat(KillSwitches.single(), (nu, ks) -> ks)
-                .async()
-                .via(restarting)
-                .toMat(Sink.ignore(), (ks, done) -> new Running(name(), ks, done.whenComplete((d, ex) -> reconcile(ex))));
+        Pair<Pair<BoundedSourceQueue<List<Telemetry>>, UniqueKillSwitch>, CompletionStage<Done>> mat =
+                Source.<List<Telemetry>>queue(settings.bufferSize())
+                        .map(batch -> {
+                            counters.setQueueDepth(queued.addAndGet(-batch.size()));
+                            return batch;
+                        })
+                        .viaMat(KillSwitches.single(), Keep.both())
+                        .via(restarting)
+                        .toMat(Sink.ignore(), Keep.both())
+                        .withAttributes(output.blocking() ? ActorAttributes.dispatcher(BLOCKING_DISPATCHER) : Attributes.none())
+                        .run(system);
+        CompletionStage<Done> done = mat.second().whenComplete((d, ex) -> reconcile(ex));
+        return new Running(mat.first().first(), mat.first().second(), done, queued);
+    }
+
+    /** A started sink: where records go in, its completion, and a switch that abandons whatever it still holds. */
+    public final class Running {
+        private final BoundedSourceQueue<List<Telemetry>> queue;
+        private final UniqueKillSwitch killSwitch;
+        private final CompletionStage<Done> done;
+        private final AtomicInteger queued; // records in the queue; the stream takes them off
+        private final Set<TelemetryKind> kinds = settings.kinds();
+        private final boolean everyKind = kinds.containsAll(EnumSet.allOf(TelemetryKind.class));
+
+        private Running(BoundedSourceQueue<List<Telemetry>> queue, UniqueKillSwitch killSwitch, CompletionStage<Done> done,
+                        AtomicInteger queued) {
+            this.queue = queue;
+            this.killSwitch = killSwitch;
+            this.done = done;
+            this.queued = queued;
+        }
+
+        public String name() {
+            return IsolatedSink.this.name();
+        }
+
+        public IsolatedSink sink() {
+            return IsolatedSink.this;
+        }
+
+        /**
+         * Hands the records of the kinds this sink takes to it, without waiting; the batch must not change afterwards.
+         * A batch that does not fit the sink's buffer is dropped whole and counted ({@link DropReason#BUFFER_FULL});
+         * one offered after the sink has stopped is counted as {@link DropReason#ABORTED}.
+         */
+        public void offer(List<Telemetry> batch) {
+            List<Telemetry> taken = everyKind ? batch : ofKinds(batch, kinds);
+            int n = taken.size();
+            if (n == 0) return;
+            // A refused batch is counted as dropped before it is counted as offered, and an accepted one as offered
+            // only once it is queued: a concurrent reader never sees records in flight that will never settle.
+            if (queued.addAndGet(n) > settings.bufferSize()) {
+                queued.addAndGet(-n);
+                counters.countDropped(DropReason.BUFFER_FULL, n);
+                counters.countOffered(n);
+                return;
+            }
+            QueueOfferResult result = queue.offer(taken);
+            if (result == QueueOfferResult.enqueued()) {
+                counters.countOffered(n);
+                counters.setQueueDepth(queued.get());
+                return;
+            }
+            queued.addAndGet(-n);
+            counters.countDropped(result == QueueOfferResult.dropped() ? DropReason.BUFFER_FULL : DropReason.ABORTED, n);
+            counters.countOffered(n);
+        }
+
+        /** No more records: the sink delivers what it holds and stops. */
+        public void complete() {
+            queue.complete();
+        }
+
+        /** Abandons what the sink still holds (counted as aborted) and stops it. */
+        public void abort(Throwable reason) {
+            killSwitch.abort(reason);
+        }
+
+        /**
+         * Gives up on a sink that did not stop even when aborted (its destination blocks a write forever): what it
+         * holds is counted as aborted now, and later offers are refused.
+         */
+        public void abandon() {
+            try {
+                queue.fail(new IllegalStateException("sink " + name() + " abandoned"));
+            } catch (IllegalStateException alreadyCompleted) {
+                // completed by the shutdown: it refuses offers already
+            }
+            reconcile(null);
+        }
+
+        public CompletionStage<Done> done() {
+            return done;
+        }
     }
 
     private static List<Telemetry> ofKinds(List<Telemetry> batch, Set<TelemetryKind> kinds) {
@@ -109,6 +206,8 @@ public final class IsolatedSink {
                 });
     }
 
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean reconciled = new AtomicBoolean();
     private final AtomicBoolean firstIncarnation = new AtomicBoolean(true);
     private final RateLimitedErrorLog errorLog = new RateLimitedErrorLog();
 
@@ -133,8 +232,9 @@ public final class IsolatedSink {
         }
     }
 
-    /** When the sink has stopped, anything still unaccounted for was lost with it. */
+    /** When the sink has stopped (or been abandoned), anything still unaccounted for was lost with it; once. */
     private void reconcile(Throwable ex) {
+        if (!reconciled.compareAndSet(false, true)) return;
         long unaccounted = counters.inFlight();
         counters.countDropped(DropReason.ABORTED, unaccounted);
         counters.setQueueDepth(0);

@@ -11,22 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * JSON lines to stdout or to a file. Writing is blocking, so it happens on the output's own thread: a stalled
- * reader of stdout or a slow disk fills this sink's buffer and nothing else. Records that arrive while a write is
- * under way are batched into the next write, so a busy sink makes few large writes and an idle one writes each
- * record at once.
+ * JSON lines to stdout or to a file. Writing blocks, so the sink runs on a thread of its own: a stalled
+ * reader of stdout or a slow disk fills this sink's buffer and nothing else. Each batch of the pipeline is encoded
+ * into one buffer and written at once; lines are flushed at most one flush interval later (at once with a zero
+ * interval).
  */
 public final class JsonLinesOutput implements TelemetryOutput {
     /** Opens the stream; {@code firstOpen} is false when the sink reopens it after a crash. */
@@ -35,7 +30,6 @@ public final class JsonLinesOutput implements TelemetryOutput {
         OutputStream open(boolean firstOpen) throws IOException;
     }
 
-    private static final int MAX_BATCH = 4096;
     private static final int STREAM_BUFFER = 64 * 1024;
     private static final byte[] NEWLINE = {'\n'};
 
@@ -90,17 +84,27 @@ public final class JsonLinesOutput implements TelemetryOutput {
         return Flow.<Telemetry>create().map(List::of).via(batchDeliveryFlow(errors));
     }
 
+    /** Its writes block: the sink runs on a thread of its own, so a stalled reader holds no shared thread. */
+    @Override
+    public boolean blocking() {
+        return true;
+    }
+
     @Override
     public Flow<List<Telemetry>, Delivery, NotUsed> batchDeliveryFlow(ErrorReport errors) {
         return Flow.lazyFlow(() -> {
             LineWriter writer = new LineWriter(errors);
-            return Flow.<List<Telemetry>>create()
-                    // batches that arrive while a write is under way join the next write
-                    .batchWeighted(MAX_BATCH, batch -> (long) batch.size(), JsonLinesOutput::newBatch, JsonLinesOutput::addToBatch)
-                    .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> writer.write(batch), writer.thread))
+            // An empty batch is the idle tick: lines left in the buffer are flushed once nothing came for a while.
+            Flow<List<Telemetry>, List<Telemetry>, NotUsed> batches = flushInterval.isZero() ? Flow.create()
+                    : Flow.<List<Telemetry>>create().keepAlive(flushInterval, () -> List.<Telemetry>of());
+            return batches
+                    .map(batch -> batch.isEmpty() ? writer.flushIdle() : writer.write(batch))
                     // On a normal end the stream is closed (and flushed) before the stage completes, so whoever
                     // waits for the sink to finish finds every line in the file.
-                    .concatLazy(Source.lazyCompletionStage(() -> writer.closeAsync().thenApply(v -> Delivery.of(0, 0))))
+                    .concatLazy(Source.lazySingle(() -> {
+                        writer.close();
+                        return Delivery.of(0, 0);
+                    }))
                     .watchTermination((mat, done) -> {
                         done.whenComplete((ok, ex) -> writer.close());
                         return mat;
@@ -108,62 +112,44 @@ public final class JsonLinesOutput implements TelemetryOutput {
         }).mapMaterializedValue(f -> NotUsed.getInstance());
     }
 
-    private static List<List<Telemetry>> newBatch(List<Telemetry> first) {
-        List<List<Telemetry>> batches = new ArrayList<>();
-        batches.add(first);
-        return batches;
-    }
-
-    private static List<List<Telemetry>> addToBatch(List<List<Telemetry>> batches, List<Telemetry> next) {
-        batches.add(next);
-        return batches;
-    }
-
-    /** The stream and its one thread; opened on that thread when the first batch arrives. */
+    /**
+     * The stream, opened when the first batch arrives. Only the sink's stage uses it; the stream's end may close it
+     * from another thread, hence the synchronization (uncontended on the way of a write).
+     */
     private final class LineWriter {
-        final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "palisade-sink-" + name);
-            t.setDaemon(true);
-            return t;
-        });
         private OutputStream out;
         private final TelemetryByteEncoder lines = new TelemetryByteEncoder(2 * STREAM_BUFFER);
         private long lastFlushNanos = System.nanoTime();
         private boolean dirty;
+        private boolean closed;
 
         private final ErrorReport errors;
 
         LineWriter(ErrorReport errors) {
             this.errors = errors;
-            if (!flushInterval.isZero()) {
-                long ms = Math.max(1, flushInterval.toMillis());
-                thread.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
-            }
         }
 
-        Delivery write(List<List<Telemetry>> batches) {
+        synchronized Delivery write(List<Telemetry> batch) {
             try {
                 if (out == null) {
                     out = new BufferedOutputStream(opener.open(opened.compareAndSet(false, true)), STREAM_BUFFER);
                 }
                 int written = 0, failed = 0;
-                for (List<Telemetry> batch : batches) {
-                    for (Telemetry r : batch) {
-                        int mark = lines.size();
-                        try {
-                            if (!lines.appendLine(r)) {
-                                lines.appendRaw(JsonLineEncoder.encode(r));
-                                lines.appendRaw(NEWLINE);
-                            }
-                            written++;
-                        } catch (RuntimeException unencodable) {
-                            // A string JSON cannot carry (a lone surrogate): this record only, the stream stays whole.
-                            lines.truncate(mark);
-                            failed++;
-                            errors.error("a " + r.getClass().getSimpleName() + " could not be encoded", unencodable);
+                for (Telemetry r : batch) {
+                    int mark = lines.size();
+                    try {
+                        if (!lines.appendLine(r)) {
+                            lines.appendRaw(JsonLineEncoder.encode(r));
+                            lines.appendRaw(NEWLINE);
                         }
-                        if (lines.size() >= STREAM_BUFFER) drain();
+                        written++;
+                    } catch (RuntimeException unencodable) {
+                        // A string JSON cannot carry (a lone surrogate): this record only, the stream stays whole.
+                        lines.truncate(mark);
+                        failed++;
+                        errors.error("a " + r.getClass().getSimpleName() + " could not be encoded", unencodable);
                     }
+                    if (lines.size() >= STREAM_BUFFER) drain();
                 }
                 drain();
                 dirty = true;
@@ -188,22 +174,17 @@ public final class JsonLinesOutput implements TelemetryOutput {
             lastFlushNanos = System.nanoTime();
         }
 
-        private void flushQuietly() {
+        synchronized Delivery flushIdle() {
             try {
                 flush();
-            } catch (IOException ignored) {
-                // the next write reports the broken stream
+            } catch (IOException e) {
+                errors.error("flush failed", e);
+                throw new UncheckedIOException(name + " sink: flush failed", e);
             }
+            return Delivery.of(0, 0);
         }
 
-        private boolean closed;
-
-        /** Closes the stream on its thread; completes when it is closed. */
-        CompletableFuture<Void> closeAsync() {
-            return CompletableFuture.runAsync(this::closeStream, thread);
-        }
-
-        private void closeStream() {
+        synchronized void close() {
             if (closed) return;
             closed = true;
             try {
@@ -211,12 +192,6 @@ public final class JsonLinesOutput implements TelemetryOutput {
             } catch (IOException e) {
                 errors.error("close failed", e);
             }
-        }
-
-        void close() {
-            if (thread.isShutdown()) return;
-            thread.execute(this::closeStream);
-            thread.shutdown();
         }
     }
 }

@@ -21,8 +21,9 @@ import java.util.Map;
  * <p>Why not Jackson: a log line is mostly the same nine container fields (cluster, host, namespace, owner, pod,
  * labels, container id, name and image) and a few ASCII strings. Here the container block is encoded once per
  * container and copied afterwards (the published view hands every event of a container the same String objects,
- * so recognising it is a handful of reference comparisons), and an ASCII string is copied with one bulk
- * {@code getBytes} and a scan, not escaped char by char. Nothing is allocated per record once the buffer has grown.
+ * so recognising it is a handful of reference comparisons). Other strings that repeat as the same objects (process
+ * names and paths from the decoder's string table, constants) are kept encoded by identity from their second
+ * sighting on and copied; the rest are scanned once. Nothing is allocated per record once the buffer has grown.
  *
  * <p>Not thread-safe: one per writing thread.
  */
@@ -42,6 +43,8 @@ public final class TelemetryByteEncoder {
             NAMESPACE = key("Namespace");
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final int CONTAINER_SLOTS = 64;
+    private static final int STRING_SLOTS = 1024;
+    private static final int MAX_CACHED_STRING = 256;
     /** "00" to "99". */
     private static final byte[] DIGIT_PAIRS = new byte[200];
 
@@ -62,6 +65,10 @@ public final class TelemetryByteEncoder {
     /** Whether the object being written has a field yet (a comma goes before every other one). */
     private boolean hasField;
     private final ContainerBlock[] containers = new ContainerBlock[CONTAINER_SLOTS];
+    // Quoted strings by identity: the pipeline hands out the same String objects for what repeats (process names
+    // and paths from the decoder's string table, constants, cached Data texts), so a repeat is a copy, not a scan.
+    private final String[] stringKeys = new String[STRING_SLOTS];
+    private final byte[][] stringBytes = new byte[STRING_SLOTS][];
     /** A second encoder writing container blocks on a miss, so the cached bytes never include this line's start. */
     private TelemetryByteEncoder blockEncoder;
 
@@ -193,7 +200,10 @@ public final class TelemetryByteEncoder {
             field(TIMESTAMP);
             longValue(timestamp);
         }
-        string(UPDATED_TIME, updatedTime);
+        if (updatedTime != null && !updatedTime.isEmpty()) { // new every microsecond: never worth caching
+            field(UPDATED_TIME);
+            quoted(updatedTime);
+        }
     }
 
     /** The nine container fields, each with a leading comma; copied from the cache when seen before. */
@@ -261,7 +271,24 @@ public final class TelemetryByteEncoder {
     private void string(byte[] key, String value) {
         if (value == null || value.isEmpty()) return;
         field(key);
-        quoted(value);
+        if (value.length() > MAX_CACHED_STRING) {
+            quoted(value);
+            return;
+        }
+        int slot = value.hashCode() & (STRING_SLOTS - 1);
+        byte[] bytes = stringBytes[slot];
+        if (stringKeys[slot] != value || bytes == null) {
+            // Kept from its second sighting on: a string seen once (a fresh path) costs no copy.
+            boolean again = stringKeys[slot] == value;
+            int from = pos;
+            quoted(value);
+            stringKeys[slot] = value;
+            stringBytes[slot] = again ? Arrays.copyOfRange(buf, from, pos) : null;
+            return;
+        }
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buf, pos, bytes.length);
+        pos += bytes.length;
     }
 
     private void number(byte[] key, int value) {

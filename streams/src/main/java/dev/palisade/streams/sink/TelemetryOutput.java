@@ -28,6 +28,14 @@ public interface TelemetryOutput {
         return Flow.<List<Telemetry>>create().mapConcat(batch -> batch).via(deliveryFlow(errors));
     }
 
+    /**
+     * True when the delivery stage blocks its thread (a write to a file or a pipe): the sink's stream then runs on
+     * a thread of its own instead of the shared dispatcher.
+     */
+    default boolean blocking() {
+        return false;
+    }
+
     /** Where a delivery stage reports a failed write, request or send (counted, and logged at a bounded rate). */
     @FunctionalInterface
     interface ErrorReport {

@@ -16,7 +16,6 @@ class SinksConfigTest {
     @Test
     void referenceDefaultsEnableStdoutAndGrpcOnKubeArmorsPorts() {
         SinksConfig c = SinksConfig.from(StreamsTestKit.config(""));
-        assertEquals(16384, c.hubBufferSize());
         assertTrue(c.stdout().isPresent());
         assertTrue(c.file().isEmpty() && c.kafka().isEmpty() && c.elasticsearch().isEmpty());
         var grpc = c.grpc().orElseThrow().feeder();
@@ -69,5 +68,8 @@ class SinksConfigTest {
         assertTrue(type.getMessage().startsWith("palisade.sinks.kafka: ") && type.getMessage().contains("max-in-flight")
                 && type.getMessage().contains("STRING rather than NUMBER"), type.getMessage());
         assertTrue(type.getCause() instanceof ConfigException.WrongType);
+        var gone = assertThrows(IllegalArgumentException.class, () -> SinksConfig.from(StreamsTestKit.config(
+                "palisade.sinks.hub-buffer-size = 16384")));
+        assertTrue(gone.getMessage().startsWith("palisade.sinks.hub-buffer-size: no longer exists"), gone.getMessage());
     }
 }

@@ -60,7 +60,7 @@ class ElasticsearchSinkTest {
     void documentsAreSearchableInTheirDatedIndex() throws Exception {
         String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
         var sink = new IsolatedSink(new ElasticsearchOutput(settings(node.url(), prefix, 3)), SinkSettings.defaults(10_000));
-        TelemetryHub hub = TelemetryHub.start(kit.system(), 10_000, List.of(sink), null);
+        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(sink), null);
         for (int i = 0; i < 250; i++) hub.offer(TestRecords.alert(i));
         for (int i = 0; i < 40; i++) hub.offer(TestRecords.log(i));
         hub.offer(TestRecords.message(1));
@@ -96,7 +96,7 @@ class ElasticsearchSinkTest {
             var es = new IsolatedSink(new ElasticsearchOutput(settings(doomed.url(), prefix, 2)), SinkSettings.defaults(500));
             var file = new IsolatedSink(JsonLinesOutput.file(dir.resolve("t.jsonl"), true, Duration.ofMillis(100)),
                     SinkSettings.defaults(100_000));
-            TelemetryHub hub = TelemetryHub.start(kit.system(), 100_000, List.of(es, file), null);
+            TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(es, file), null);
             for (int i = 0; i < 500; i++) hub.offer(TestRecords.alert(i));
             StreamsTestKit.await("first records indexed", Duration.ofSeconds(60), () -> es.counters().delivered() >= 500);
             doomed.stop();

@@ -45,7 +45,7 @@ class FeederServerTest {
         subscribers = new FeederSubscribers(200, new SimpleMeterRegistry());
         server = FeederServer.start(kit.system(), new FeederSettings("127.0.0.1", 0, 0, 200), subscribers)
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        hub = TelemetryHub.start(kit.system(), 100_000,
+        hub = TelemetryHub.start(kit.system(),
                 List.of(new IsolatedSink(new FeederOutput(subscribers), SinkSettings.defaults(100_000))), null);
     }
 

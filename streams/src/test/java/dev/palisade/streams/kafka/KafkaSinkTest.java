@@ -75,7 +75,7 @@ class KafkaSinkTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         var settings = new KafkaSinkSettings(broker.bootstrapServers(), topics(suffix), 256, producerProperties(Map.of()));
         var sink = new IsolatedSink(new KafkaOutput(kit.system(), settings), SinkSettings.defaults(10_000));
-        TelemetryHub hub = TelemetryHub.start(kit.system(), 10_000, List.of(sink), null);
+        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(sink), null);
         List<Telemetry> alerts = new ArrayList<>(), logs = new ArrayList<>(), messages = new ArrayList<>();
         for (int i = 0; i < 30; i++) alerts.add(TestRecords.alert(i));
         for (int i = 0; i < 20; i++) logs.add(i % 4 == 0 ? TestRecords.hostLog(i) : TestRecords.log(i));
@@ -143,7 +143,7 @@ class KafkaSinkTest {
         try {
             stdout = new IsolatedSink(JsonLinesOutput.stdout(Duration.ZERO), SinkSettings.defaults(10_000));
             kafka = new IsolatedSink(new KafkaOutput(kit.system(), settings), SinkSettings.defaults(100));
-            hub = TelemetryHub.start(kit.system(), 10_000, List.of(stdout, kafka), null);
+            hub = TelemetryHub.start(kit.system(), List.of(stdout, kafka), null);
             for (int i = 0; i < n; i++) assertTrue(hub.offer(TestRecords.alert(i)));
             IsolatedSink s = stdout;
             StreamsTestKit.await("stdout delivering everything while Kafka is down", Duration.ofSeconds(30),

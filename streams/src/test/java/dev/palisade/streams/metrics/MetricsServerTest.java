@@ -51,7 +51,7 @@ class MetricsServerTest {
         var readiness = new Readiness();
         var file = new IsolatedSink(JsonLinesOutput.file(dir.resolve("t.jsonl"), true, Duration.ZERO),
                 SinkSettings.defaults(1000));
-        TelemetryHub hub = TelemetryHub.start(kit.system(), 1000, List.of(file), new TelemetryMetrics(registry));
+        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(file), new TelemetryMetrics(registry));
         new FeederSubscribers(10, registry);
         for (int i = 0; i < 25; i++) hub.offer(TestRecords.alert(i));
         StreamsTestKit.await("delivered", Duration.ofSeconds(10), () -> file.counters().delivered() == 25);

@@ -58,7 +58,7 @@ class JsonLinesOutputTest {
         Files.createDirectories(file.getParent());
         Files.writeString(file, "{\"old\":true}\n");
         var sink = new IsolatedSink(JsonLinesOutput.file(file, true, Duration.ofMillis(50)), SinkSettings.defaults(10_000));
-        TelemetryHub hub = TelemetryHub.start(kit.system(), 10_000, List.of(sink), null);
+        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(sink), null);
         List<Telemetry> sent = mixed(250);
         for (Telemetry r : sent) hub.offer(r);
         hub.shutdown(Duration.ofSeconds(10)).toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -78,7 +78,7 @@ class JsonLinesOutputTest {
     void aRecordJsonCannotCarryIsCountedAsFailedAndTheLinesAroundItStayWhole(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("t.jsonl");
         var sink = new IsolatedSink(JsonLinesOutput.file(file, false, Duration.ZERO), SinkSettings.defaults(100));
-        TelemetryHub hub = TelemetryHub.start(kit.system(), 100, List.of(sink), null);
+        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(sink), null);
         Log l = TestRecords.log(1);
         Log bad = new Log(l.timestamp(), l.updatedTime(), l.clusterName(), l.hostName(), l.namespaceName(), l.owner(),
                 l.podName(), l.labels(), l.containerId(), l.containerName(), l.containerImage(), l.hostPpid(),
@@ -100,7 +100,7 @@ class JsonLinesOutputTest {
         Path file = dir.resolve("t.jsonl");
         Files.writeString(file, "stale\n");
         var sink = new IsolatedSink(JsonLinesOutput.file(file, false, Duration.ZERO), SinkSettings.defaults(100));
-        TelemetryHub hub = TelemetryHub.start(kit.system(), 100, List.of(sink), null);
+        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(sink), null);
         hub.offer(TestRecords.alert(1));
         hub.shutdown(Duration.ofSeconds(10)).toCompletableFuture().get(20, TimeUnit.SECONDS);
         List<String> lines = Files.readAllLines(file);
@@ -117,7 +117,7 @@ class JsonLinesOutputTest {
         List<Telemetry> sent = mixed(100);
         try {
             sink = new IsolatedSink(JsonLinesOutput.stdout(Duration.ZERO), SinkSettings.defaults(10_000));
-            TelemetryHub hub = TelemetryHub.start(kit.system(), 10_000, List.of(sink), null);
+            TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(sink), null);
             for (Telemetry r : sent) hub.offer(r);
             hub.shutdown(Duration.ofSeconds(10)).toCompletableFuture().get(20, TimeUnit.SECONDS);
         } finally {
@@ -127,5 +127,44 @@ class JsonLinesOutputTest {
         assertEquals(sent.size(), lines.length);
         for (int i = 0; i < sent.size(); i++) assertEquals(sent.get(i), parse(lines[i], sent.get(i)));
         assertEquals(sent.size(), sink.counters().delivered());
+    }
+
+    @Test
+    void aWriteThatBlocksForeverDoesNotHoldUpShutdownAndItsRecordsAreCounted() throws Exception {
+        var entered = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        java.io.OutputStream stuck = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                entered.countDown();
+                try {
+                    release.await(); // a reader of stdout that never reads
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        var sink = new IsolatedSink(new JsonLinesOutput("stuck", first -> stuck, Duration.ZERO), SinkSettings.defaults(1000));
+        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(sink), null);
+        try {
+            hub.offerAll(mixed(10));
+            assertEquals(true, entered.await(10, TimeUnit.SECONDS), "the sink started writing");
+            for (int i = 0; i < 5; i++) hub.offerAll(mixed(10));
+            long t0 = System.nanoTime();
+            hub.shutdown(Duration.ofMillis(300)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertEquals(true, System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "shutdown gave up on the stuck sink");
+            var c = sink.counters();
+            assertEquals(240, c.offered(), c.toString());
+            assertEquals(c.offered(), c.delivered() + c.dropped(), "every record accounted for: " + c);
+            assertEquals(240, c.dropped(DropReason.ABORTED), c.toString());
+            assertEquals(false, hub.offer(TestRecords.alert(1)));
+        } finally {
+            release.countDown();
+        }
     }
 }
