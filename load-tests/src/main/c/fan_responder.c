@@ -1,6 +1,6 @@
-// The fanotify benchmark's baseline: a minimal C permission-event responder. It marks one mount (the container's
-// root, given as /proc/<pid>/root) for open and exec permission events, allows every one, and stops when its
-// standard input closes. Prints "ready" once the mark is in place.
+// The fanotify benchmark's baseline: a minimal C permission-event responder. It marks the mounts it is given (the
+// container's, as /proc/<pid>/root/...: the same ones the Java enforcer marks) for open and exec permission events,
+// allows every one, and stops when its standard input closes. Prints "ready" once the marks are in place.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
@@ -11,14 +11,20 @@
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: fan_responder MOUNT-PATH\n");
+	if (argc < 2) {
+		fprintf(stderr, "usage: fan_responder MOUNT-PATH...\n");
 		return 2;
 	}
 	int fan = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, O_RDONLY | O_LARGEFILE);
-	if (fan < 0 || fanotify_mark(fan, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM, AT_FDCWD, argv[1]) < 0) {
-		perror("fanotify");
+	if (fan < 0) {
+		perror("fanotify_init");
 		return 1;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (fanotify_mark(fan, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM, AT_FDCWD, argv[i]) < 0) {
+			perror(argv[i]);
+			return 1;
+		}
 	}
 	printf("ready\n");
 	fflush(stdout);

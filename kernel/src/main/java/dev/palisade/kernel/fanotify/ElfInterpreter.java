@@ -14,38 +14,53 @@ import java.nio.charset.StandardCharsets;
  * The program interpreter (PT_INTERP, e.g. {@code /lib64/ld-linux-x86-64.so.2}) an ELF executable names: the file
  * the kernel opens for execution right after the binary itself. It is part of that exec, not an exec of its own.
  * Read through the permission event's own fd (pread): opening the file again would raise a permission event the
- * busy reader thread could never answer.
+ * busy reader thread could never answer. Linkers put the header, the program headers and the interpreter's name in
+ * the first page, so one read of it is the common case; anything past it is read separately.
  */
 final class ElfInterpreter {
+    /** The scratch buffer callers keep: one page. */
+    static final int SCRATCH_SIZE = 4096;
     private static final int PT_INTERP = 3;
 
     private ElfInterpreter() {}
 
-    /** The interpreter path (little-endian 64-bit ELF), or null for static binaries, scripts and anything unreadable. */
-    static String of(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment h = arena.allocate(64);
-            if (Libc.pread(fd, h, 0) < 64) return null;
-            if (h.get(JAVA_INT_UNALIGNED, 0) != 0x464c457f || h.get(JAVA_BYTE, 4) != 2 || h.get(JAVA_BYTE, 5) != 1) return null;
-            long phoff = h.get(JAVA_LONG_UNALIGNED, 32);
-            int phentsize = h.get(JAVA_SHORT_UNALIGNED, 54) & 0xffff;
-            int phnum = h.get(JAVA_SHORT_UNALIGNED, 56) & 0xffff;
-            if (phentsize < 56 || phnum == 0 || phnum > 256) return null;
-            MemorySegment ph = arena.allocate((long) phentsize * phnum);
-            if (Libc.pread(fd, ph, phoff) < ph.byteSize()) return null;
+    /**
+     * The interpreter path (little-endian 64-bit ELF), or null for static binaries, scripts and anything unreadable.
+     *
+     * @param scratch {@link #SCRATCH_SIZE} bytes the caller reuses
+     */
+    static String of(int fd, MemorySegment scratch) {
+        try {
+            long got = Libc.pread(fd, scratch, 0);
+            if (got < 64) return null;
+            if (scratch.get(JAVA_INT_UNALIGNED, 0) != 0x464c457f || scratch.get(JAVA_BYTE, 4) != 2
+                    || scratch.get(JAVA_BYTE, 5) != 1) return null;
+            long phoff = scratch.get(JAVA_LONG_UNALIGNED, 32);
+            int phentsize = scratch.get(JAVA_SHORT_UNALIGNED, 54) & 0xffff;
+            int phnum = scratch.get(JAVA_SHORT_UNALIGNED, 56) & 0xffff;
+            if (phentsize < 56 || phnum == 0 || phnum > 256 || phoff < 0) return null;
             for (int i = 0; i < phnum; i++) {
-                long base = (long) i * phentsize;
-                if (ph.get(JAVA_INT_UNALIGNED, base) != PT_INTERP) continue;
-                long offset = ph.get(JAVA_LONG_UNALIGNED, base + 8);
-                long size = ph.get(JAVA_LONG_UNALIGNED, base + 32);
-                if (size <= 1 || size > 4096) return null;
-                MemorySegment name = arena.allocate(size);
-                if (Libc.pread(fd, name, offset) < size) return null;
-                return new String(name.toArray(JAVA_BYTE), 0, (int) size - 1, StandardCharsets.UTF_8);
+                long base = phoff + (long) i * phentsize;
+                MemorySegment ph = slice(fd, scratch, got, base, 56);
+                if (ph == null) return null;
+                if (ph.get(JAVA_INT_UNALIGNED, 0) != PT_INTERP) continue;
+                long offset = ph.get(JAVA_LONG_UNALIGNED, 8);
+                long size = ph.get(JAVA_LONG_UNALIGNED, 32);
+                if (size <= 1 || size > 4096 || offset < 0) return null;
+                MemorySegment name = slice(fd, scratch, got, offset, size);
+                if (name == null) return null;
+                return new String(name.asSlice(0, size - 1).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
             }
             return null;
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** {@code length} bytes at {@code offset}: from the page already read when they are in it, else read now. */
+    private static MemorySegment slice(int fd, MemorySegment page, long got, long offset, long length) {
+        if (offset + length <= got) return page.asSlice(offset, length);
+        MemorySegment more = Arena.ofAuto().allocate(length);
+        return Libc.pread(fd, more, offset) < length ? null : more;
     }
 }

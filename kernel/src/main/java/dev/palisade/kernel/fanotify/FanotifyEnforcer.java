@@ -33,9 +33,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Enforces exec and open rules with fanotify permission events, for kernels without BPF-LSM. Each protected
- * container's own mounts are marked (never a mount of the agent's namespace); every event is decided from the
- * container's compiled rule set on one reader thread and answered, always. A denial returns EPERM ("Operation
- * not permitted"); internal errors fail open (counted and reported) unless configured to fail closed.
+ * container has a fanotify group of its own whose marks are that container's mounts (never a mount of the agent's
+ * namespace); one reader thread waits on all groups (epoll), decides every event of the container's tasks from its
+ * compiled rule set and answers every event, always. A task is the container's when it lives in the container's mount
+ * namespace (one read of a /proc link per task, cached): that is what its paths mean, and it is one system call where
+ * the cgroup takes three. Other tasks touching the container's files (the host, the agent) are allowed unjudged.
+ * Per decision, only the facts the rules look at are read (the source executable, the owner, the uid, the tty);
+ * an alert reads the rest. A denial returns EPERM ("Operation not permitted"); internal errors fail
+ * open (counted and reported) unless configured to fail closed.
+ *
+ * <p>Repeated allowed opens cost nothing once seen. When a container's file rules cannot depend on who opens (no
+ * {@code fromSource}, {@code ownerOnly} or tty condition) and an open by one of its own tasks of a regular file with
+ * one link, on the container's root mount, is allowed without an alert, the file's inode gets an ignore mark for open
+ * permission events in that container's group, so the kernel stops asking. Ignore marks belong to a group, and a
+ * group sees only its own container's mounts: another container sharing the file (a shared volume, the same host
+ * directory) is still asked about it in its own group. Any change of the container's rules flushes its marks (a
+ * generation check closes the race with a decision under way); a write to the file clears its mark; marks per
+ * group are bounded. Exec permission events are never cached.
  *
  * <p>Limits of fanotify, by design of the kernel interface: the permission event does not say whether an open is
  * for writing, so {@code readOnly} rules cannot deny writes here (a file a rule makes read-only is allowed like a
@@ -44,42 +58,98 @@ import org.slf4j.LoggerFactory;
  */
 public final class FanotifyEnforcer implements Enforcer {
     private static final Logger LOG = LoggerFactory.getLogger(FanotifyEnforcer.class);
-    private static final int FAN_CLOEXEC = 0x1, FAN_NONBLOCK = 0x2, FAN_CLASS_CONTENT = 0x4;
-    private static final int FAN_MARK_ADD = 0x1, FAN_MARK_REMOVE = 0x2, FAN_MARK_MOUNT = 0x10;
+    private static final int FAN_CLOEXEC = 0x1, FAN_NONBLOCK = 0x2, FAN_CLASS_CONTENT = 0x4, FAN_UNLIMITED_MARKS = 0x20;
+    private static final int FAN_MARK_ADD = 0x1, FAN_MARK_REMOVE = 0x2, FAN_MARK_MOUNT = 0x10,
+            FAN_MARK_IGNORED_MASK = 0x20, FAN_MARK_FLUSH = 0x80;
     private static final long FAN_OPEN_PERM = 0x10000L, FAN_OPEN_EXEC_PERM = 0x40000L;
     private static final int FAN_ALLOW = 0x1, FAN_DENY = 0x2;
     private static final int O_RDONLY = 0, O_LARGEFILE = 0100000, O_CLOEXEC = 02000000;
     private static final int METADATA_LEN = 24, FANOTIFY_METADATA_VERSION = 3, FAN_NOFD = -1;
     private static final long MASK = FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM;
     private static final long PID_CACHE_NANOS = 1_000_000_000L;
-    private static final String CGROUP2_ROOT = "/sys/fs/cgroup/unified";
+    /** Ignore marks a group holds before they are flushed and its cache starts again: each pins an inode. */
+    private static final int MAX_IGNORE_MARKS = 16_384;
+    private static final int EPOLL_EVENT_SIZE = 12, MAX_READY = 64;
+    /** fanotify groups the kernel allows per user by default is 128; a node may protect more containers. */
+    private static final int WANTED_MAX_GROUPS = 1024;
+    private static final Path MAX_GROUPS = Path.of("/proc/sys/fs/fanotify/max_user_groups");
 
-    private final int fd;
     private final boolean failClosed;
+    private final boolean cacheAllowedOpens;
     private final Consumer<EnforcementEvent> events;
     private final Map<Long, Protected> byCgroup = new ConcurrentHashMap<>();
+    private final Map<Integer, Group> groupsByFd = new ConcurrentHashMap<>();
+    private final java.util.Queue<Group> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final int epollFd;
+    private final int wakeFd;
     private final Thread reader;
     private final int self = (int) ProcessHandle.current().pid();
     private final String ownMountNamespace = ProcFacts.mountNamespace("self");
+    private final MemorySegment scratchEvent = Arena.global().allocate(EPOLL_EVENT_SIZE, 8);
     private volatile boolean running = true;
 
     // reader-thread state
     private final Map<Integer, PidFacts> pids = new java.util.HashMap<>();
-    private final Map<String, Long> cgroupIds = new java.util.HashMap<>();
     private final Map<Integer, String> pendingInterpreter = new java.util.HashMap<>();
 
     private final AtomicLong decided = new AtomicLong(), denied = new AtomicLong(), failures = new AtomicLong(),
-            foreign = new AtomicLong();
+            foreign = new AtomicLong(), cached = new AtomicLong();
 
-    private record Protected(ContainerInfo container, RuleSet rules, List<String> marks) {}
+    /**
+     * A container's fanotify group.
+     *
+     * @param mountNamespace the container's mount namespace: a task in it is the container's
+     * @param rootMountId    the mount id of the container's root: only files on it are cached
+     */
+    private record Group(int fd, long cgroupId, String mountNamespace, List<String> marks, long rootMountId,
+                         AtomicLong generation, int[] ignoreMarks) {}
 
-    /** fstat's buffer, used by the reader thread only. */
-    private MemorySegment statBuffer;
+    /**
+     * @param openCacheable the file verdict depends on the path alone, so an allowed open may be cached
+     * @param needs         which facts beyond the path the rules look at: the rest is read only for an alert
+     */
+    private record Protected(ContainerInfo container, RuleSet rules, Group group, boolean openCacheable, Needs needs) {}
 
-    /** @param exe null until a file decision needs it, and again after the task execs (read once, then cached) */
-    private record PidFacts(long cgroupId, String exe, int uid, boolean tty, int ppid, long expires) {
-        PidFacts withExe(String e) {
-            return new PidFacts(cgroupId, e, uid, tty, ppid, expires);
+    /** Per class, whether some rule has a {@code fromSource} or an {@code ownerOnly} condition; whether any looks at the tty. */
+    private record Needs(boolean processSource, boolean processOwner, boolean fileSource, boolean fileOwner, boolean tty) {
+        static Needs of(RuleSet rules) {
+            boolean ps = false, po = false, fs = false, fo = false, tty = false;
+            for (var r : rules.rules()) {
+                if (r.operation() == OperationClass.PROCESS) {
+                    ps |= r.source() != null;
+                    po |= r.ownerOnly();
+                } else if (r.operation() == OperationClass.FILE) {
+                    fs |= r.source() != null;
+                    fo |= r.ownerOnly();
+                }
+                tty |= r.tty();
+            }
+            return new Needs(ps, po, fs, fo, tty);
+        }
+    }
+
+    /** Buffers and the /proc reader, used by the reader thread only. */
+    private MemorySegment statx;
+    private MemorySegment emptyPath;
+    private MemorySegment elfScratch;
+    private ProcFiles proc;
+
+    private static final int UID_UNREAD = Integer.MIN_VALUE, STAT_UNREAD = Integer.MIN_VALUE;
+
+    /**
+     * What is known about a task. Only the mount namespace is read up front; the rest when a decision or an alert
+     * needs it.
+     *
+     * @param uid  {@link #UID_UNREAD} until needed
+     * @param ppid {@link #STAT_UNREAD} until needed (tty comes with it)
+     */
+    private record PidFacts(String mountNamespace, int uid, int ppid, boolean tty, long expires) {
+        PidFacts withUid(int u) {
+            return new PidFacts(mountNamespace, u, ppid, tty, expires);
+        }
+
+        PidFacts withStat(int p, boolean t) {
+            return new PidFacts(mountNamespace, uid, p, t, expires);
         }
     }
 
@@ -88,10 +158,28 @@ public final class FanotifyEnforcer implements Enforcer {
      * @param failClosed deny instead of allow when a decision cannot be made
      */
     public FanotifyEnforcer(Consumer<EnforcementEvent> events, boolean failClosed) {
+        this(events, failClosed, true);
+    }
+
+    /** @param cacheAllowedOpens put ignore marks on files whose opens are allowed for anyone (see above) */
+    public FanotifyEnforcer(Consumer<EnforcementEvent> events, boolean failClosed, boolean cacheAllowedOpens) {
         this.events = events;
         this.failClosed = failClosed;
-        this.fd = Libc.fanotifyInit(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+        this.cacheAllowedOpens = cacheAllowedOpens;
+        raiseGroupLimit();
+        this.epollFd = Libc.epollCreate();
+        this.wakeFd = Libc.eventfd(Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
+        Libc.epollAdd(epollFd, wakeFd, scratchEvent, "fanotify wake-up eventfd");
         this.reader = Thread.ofPlatform().name("fanotify-enforcer").daemon(true).start(this::run);
+    }
+
+    private static void raiseGroupLimit() {
+        try {
+            int now = Integer.parseInt(Files.readString(MAX_GROUPS).strip());
+            if (now < WANTED_MAX_GROUPS) Files.writeString(MAX_GROUPS, Integer.toString(WANTED_MAX_GROUPS));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("fanotify: max_user_groups left as it is: {}", e.toString());
+        }
     }
 
     @Override
@@ -100,12 +188,14 @@ public final class FanotifyEnforcer implements Enforcer {
     }
 
     @Override
-    public void apply(ProtectedWorkload w) throws EnforcementException {
+    public synchronized void apply(ProtectedWorkload w) throws EnforcementException {
         ContainerInfo c = w.container();
         Protected old = byCgroup.get(c.cgroupId());
-        List<String> marks = old != null ? old.marks() : List.of();
-        if (needsMarks(w.rules()) && marks.isEmpty()) marks = mark(c);
-        byCgroup.put(c.cgroupId(), new Protected(c, w.rules(), marks));
+        Group group = old != null ? old.group() : null;
+        if (group == null && needsMarks(w.rules())) group = open(c);
+        byCgroup.put(c.cgroupId(), new Protected(c, w.rules(), group, cacheAllowedOpens && openCacheable(w.rules()),
+                Needs.of(w.rules())));
+        if (old != null && old.group() != null && old.rules() != w.rules()) flushIgnoreMarks(old.group());
     }
 
     /** Only classes fanotify can act on (process, file) with a rule or an allow-list need events at all. */
@@ -114,9 +204,19 @@ public final class FanotifyEnforcer implements Enforcer {
                 || rules.rules().stream().anyMatch(r -> r.operation() == OperationClass.PROCESS || r.operation() == OperationClass.FILE);
     }
 
-    private List<String> mark(ContainerInfo c) throws EnforcementException {
+    /** File verdicts that depend on the path alone: no rule of the file class looks at the source, owner or tty. */
+    private static boolean openCacheable(RuleSet rules) {
+        for (var r : rules.rules()) {
+            if (r.operation() == OperationClass.FILE && (r.source() != null || r.ownerOnly() || r.tty())) return false;
+        }
+        return true;
+    }
+
+    /** The container's group: created, its mounts marked, and handed to the reader. */
+    private Group open(ContainerInfo c) throws EnforcementException {
         String pid = Integer.toString(c.initPid());
-        if (ProcFacts.mountNamespace(pid).equals(ownMountNamespace)) {
+        String mountNamespace = ProcFacts.mountNamespace(pid);
+        if (mountNamespace.isEmpty() || mountNamespace.equals(ownMountNamespace)) {
             throw new EnforcementException("container " + c.containerId() + " shares the agent's mount namespace: "
                     + "marking its mounts would mark the host's; refusing");
         }
@@ -127,25 +227,65 @@ public final class FanotifyEnforcer implements Enforcer {
             throw new EnforcementException("container " + c.containerId() + ": cannot read its mounts (init pid "
                     + pid + " gone?): " + e.getMessage(), e);
         }
+        int fd;
+        try {
+            fd = Libc.fanotifyInit(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_MARKS,
+                    O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+        } catch (NativeException e) {
+            throw new EnforcementException("container " + c.containerId() + ": cannot create its fanotify group ("
+                    + e.getMessage() + "; see " + MAX_GROUPS + ")", e);
+        }
         List<String> marked = new ArrayList<>();
         for (String p : paths) {
             try {
                 Libc.fanotifyMark(fd, FAN_MARK_ADD | FAN_MARK_MOUNT, MASK, p);
                 marked.add(p);
             } catch (NativeException e) {
-                for (String m : marked) Libc.fanotifyMarkQuietly(fd, FAN_MARK_REMOVE | FAN_MARK_MOUNT, MASK, m);
+                Libc.close(fd); // its marks go with it
                 throw new EnforcementException("container " + c.containerId() + ": cannot mark " + p + ": " + e.getMessage(), e);
             }
         }
-        LOG.debug("container {}: marked {}", c.containerId(), marked);
-        return List.copyOf(marked);
+        Group g = new Group(fd, c.cgroupId(), mountNamespace, List.copyOf(marked),
+                Libc.mountId("/proc/" + pid + "/root"), new AtomicLong(), new int[1]);
+        groupsByFd.put(fd, g);
+        synchronized (scratchEvent) {
+            Libc.epollAdd(epollFd, fd, scratchEvent, "fanotify group of " + c.containerId());
+        }
+        LOG.debug("container {}: fanotify group {} marks {}", c.containerId(), fd, marked);
+        return g;
     }
 
     @Override
-    public void remove(ContainerInfo c) {
+    public synchronized void remove(ContainerInfo c) {
         Protected p = byCgroup.remove(c.cgroupId());
-        if (p == null) return;
-        for (String m : p.marks()) Libc.fanotifyMarkQuietly(fd, FAN_MARK_REMOVE | FAN_MARK_MOUNT, MASK, m);
+        if (p == null || p.group() == null) return;
+        retire(p.group());
+    }
+
+    /**
+     * Unmarks a group's mounts at once (no new events), then leaves closing it to the reader thread, which answers
+     * what it already read first; the kernel allows whatever else is pending when the group closes.
+     */
+    private void retire(Group g) {
+        for (String m : g.marks()) Libc.fanotifyMarkQuietly(g.fd(), FAN_MARK_REMOVE | FAN_MARK_MOUNT, MASK, m);
+        retired.add(g);
+        wake();
+    }
+
+    private void wake() {
+        try (Arena arena = Arena.ofConfined()) {
+            Libc.write(wakeFd, arena.allocateFrom(JAVA_LONG, 1L));
+        }
+    }
+
+    /**
+     * Drops every ignore mark of the group (its mount marks stay). The reader thread sees the new generation and
+     * flushes again if it marked a file from the old rules meanwhile.
+     */
+    private static void flushIgnoreMarks(Group g) {
+        g.generation().incrementAndGet();
+        int rc = Libc.fanotifyMarkFd(g.fd(), FAN_MARK_FLUSH, 0, -1);
+        if (rc != 0) LOG.warn("fanotify: flushing the open cache of group {} failed: errno {}", g.fd(), -rc);
     }
 
     /** Host processes are not marked: fanotify on the host's own mounts could stall the node. Host rules are audited. */
@@ -153,84 +293,153 @@ public final class FanotifyEnforcer implements Enforcer {
     public void applyHost(RuleSet rules) {}
 
     private void run() {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofConfined(); ProcFiles procFiles = new ProcFiles()) {
             MemorySegment buf = arena.allocate(64 * 1024, 8);
             MemorySegment response = arena.allocate(8, 4);
-            statBuffer = arena.allocate(Libc.STAT_SIZE, 8);
+            MemorySegment ready = arena.allocate((long) MAX_READY * EPOLL_EVENT_SIZE, 8);
+            MemorySegment drain = arena.allocate(8, 8);
+            statx = arena.allocate(Libc.STATX_SIZE, 8);
+            emptyPath = arena.allocate(1);
+            elfScratch = arena.allocate(ElfInterpreter.SCRATCH_SIZE, 8);
+            proc = procFiles;
             while (running) {
-                int ready = Libc.pollIn(fd, 200);
-                if (ready <= 0) continue;
-                long len = Libc.read(fd, buf);
-                if (len <= 0) continue;
-                for (long off = 0; off + METADATA_LEN <= len; ) {
-                    int evLen = buf.get(JAVA_INT, off);
-                    if (evLen < METADATA_LEN || (buf.get(JAVA_BYTE, off + 4) & 0xff) != FANOTIFY_METADATA_VERSION) break;
-                    long mask = buf.get(JAVA_LONG, off + 8);
-                    int eventFd = buf.get(JAVA_INT, off + 16);
-                    int pid = buf.get(JAVA_INT, off + 20);
-                    if (eventFd != FAN_NOFD) {
-                        int decision = FAN_ALLOW;
-                        try {
-                            decision = decide(mask, eventFd, pid);
-                        } catch (RuntimeException e) {
-                            failures.incrementAndGet();
-                            decision = failClosed ? FAN_DENY : FAN_ALLOW;
-                            LOG.warn("fanotify decision failed (answered {}): {}", failClosed ? "deny" : "allow", e.toString());
-                        } finally {
-                            response.set(JAVA_INT, 0, eventFd);
-                            response.set(JAVA_INT, 4, decision);
-                            Libc.write(fd, response);
-                            Libc.close(eventFd);
-                        }
+                closeRetired();
+                int n = Libc.epollWait(epollFd, ready, MAX_READY, 200);
+                for (int i = 0; i < n; i++) {
+                    int fd = (int) ready.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, (long) i * EPOLL_EVENT_SIZE + 4);
+                    if (fd == wakeFd) {
+                        Libc.read(wakeFd, drain);
+                        continue;
                     }
-                    off += evLen;
+                    Group g = groupsByFd.get(fd);
+                    if (g != null) answerAll(g, buf, response);
                 }
             }
         } catch (RuntimeException e) {
-            LOG.error("fanotify reader stopped; pending events are allowed by the kernel once the group closes", e);
+            LOG.error("fanotify reader stopped; pending events are allowed by the kernel once the groups close", e);
         }
     }
 
-    private int decide(long mask, int eventFd, int pid) {
+    private void closeRetired() {
+        for (Group g; (g = retired.poll()) != null; ) {
+            groupsByFd.remove(g.fd());
+            Libc.epollDel(epollFd, g.fd());
+            Libc.close(g.fd());
+        }
+    }
+
+    /** Reads what the group has and answers every event. */
+    private void answerAll(Group g, MemorySegment buf, MemorySegment response) {
+        long len = Libc.read(g.fd(), buf);
+        if (len <= 0) return;
+        for (long off = 0; off + METADATA_LEN <= len; ) {
+            int evLen = buf.get(JAVA_INT, off);
+            if (evLen < METADATA_LEN || (buf.get(JAVA_BYTE, off + 4) & 0xff) != FANOTIFY_METADATA_VERSION) break;
+            long mask = buf.get(JAVA_LONG, off + 8);
+            int eventFd = buf.get(JAVA_INT, off + 16);
+            int pid = buf.get(JAVA_INT, off + 20);
+            if (eventFd != FAN_NOFD) {
+                int decision = FAN_ALLOW;
+                try {
+                    decision = decide(g, mask, eventFd, pid);
+                } catch (RuntimeException e) {
+                    failures.incrementAndGet();
+                    decision = failClosed ? FAN_DENY : FAN_ALLOW;
+                    LOG.warn("fanotify decision failed (answered {}): {}", failClosed ? "deny" : "allow", e.toString());
+                } finally {
+                    response.set(JAVA_INT, 0, eventFd);
+                    response.set(JAVA_INT, 4, decision);
+                    Libc.write(g.fd(), response);
+                    Libc.close(eventFd);
+                }
+            }
+            off += evLen;
+        }
+    }
+
+    private int decide(Group g, long mask, int eventFd, int pid) {
         if (pid == self) return FAN_ALLOW;
+        long generation = g.generation().get(); // before the rules are looked up: see cache()
         boolean exec = (mask & FAN_OPEN_EXEC_PERM) != 0;
-        // Cached facts stay right for an exec's own decision: bprm checks run with the task's cgroup, uid and
-        // terminal from before the exec.
+        Protected p = byCgroup.get(g.cgroupId());
+        if (p == null || p.group() != g) return FAN_ALLOW; // the container is being removed
+        // The group marks only this container's mounts; the task is the container's when it lives in the container's
+        // mount namespace (one read of a /proc link, cached). Cached facts stay right for an exec's own decision:
+        // bprm checks run with the task's credentials and terminal from before the exec.
         PidFacts facts = facts(pid);
-        Protected p = facts == null ? null : byCgroup.get(facts.cgroupId());
-        if (p == null) {
-            foreign.incrementAndGet(); // a task of another cgroup touching the container's files: not ours to judge
+        if (facts == null || !facts.mountNamespace().equals(g.mountNamespace())) {
+            foreign.incrementAndGet(); // the host or another container touching this one's files: not ours to judge
             return FAN_ALLOW;
         }
-        String path = fdPath(eventFd);
-        // The image changes with the exec: only the executable is stale (cgroup, uid, terminal stay).
-        if (exec) pids.put(pid, facts.withExe(null));
+        String path = proc.fdPath(eventFd);
         if (exec && isInterpreterOf(pendingInterpreter.remove(pid), path)) return FAN_ALLOW; // ld.so of the exec just allowed
+        // Only what the rules look at is read for the decision (each read is a system call the opening task waits
+        // for); an alert reads the rest.
+        Needs needs = p.needs();
+        boolean stated = false;
         Verdict v;
         OperationClass op;
-        String source = exec ? null : exeOf(pid, facts);
-        int owner = Libc.fstatUid(eventFd, statBuffer);
+        String source;
+        int uid = -1, owner = -1;
         if (exec) {
             op = OperationClass.PROCESS;
             // As bprm_check_security sees it: the source of an exec is the parent task's executable.
-            source = facts.ppid() > 0 ? ProcFacts.exe(facts.ppid()) : "";
-            v = p.rules().matcher().process(path, emptyToNull(source), facts.tty(), facts.uid(), owner, null);
+            source = needs.processSource() ? parentExe(pid) : null;
+            if (needs.processOwner()) {
+                stated = Libc.statxFd(eventFd, emptyPath, statx) == 0;
+                owner = stated ? Libc.statxUid(statx) : -1;
+                uid = uidOf(pid);
+            }
+            v = p.rules().matcher().process(path, emptyToNull(source), needs.tty() && ttyOf(pid), uid, owner, null);
         } else {
             op = OperationClass.FILE;
-            v = p.rules().matcher().file(path, emptyToNull(source), false, facts.tty(), facts.uid(), owner);
+            source = needs.fileSource() ? exeOf(pid) : null;
+            if (needs.fileOwner()) {
+                stated = Libc.statxFd(eventFd, emptyPath, statx) == 0;
+                owner = stated ? Libc.statxUid(statx) : -1;
+                uid = uidOf(pid);
+            }
+            v = p.rules().matcher().file(path, emptyToNull(source), false, needs.tty() && ttyOf(pid), uid, owner);
         }
         decided.incrementAndGet();
         boolean deny = v.denied();
         if (exec && !deny) {
-            String interp = ElfInterpreter.of(eventFd);
+            String interp = ElfInterpreter.of(eventFd, elfScratch);
             if (interp != null) pendingInterpreter.put(pid, interp);
         }
         if (deny) denied.incrementAndGet();
+        if (!exec && !deny && !v.alert() && p.openCacheable() && p.group() == g) {
+            if (stated || Libc.statxFd(eventFd, emptyPath, statx) == 0) cache(g, eventFd, generation);
+        }
         if (v.alert()) {
-            events.accept(new EnforcementEvent(Instant.now(), pid, facts.cgroupId(), facts.uid(), op, path, source, v,
+            if (source == null) source = exec ? parentExe(pid) : exeOf(pid);
+            events.accept(new EnforcementEvent(Instant.now(), pid, g.cgroupId(), uidOf(pid), op, path, source, v,
                     deny ? "Operation not permitted" : "Passed", EnforcerKind.FANOTIFY));
         }
         return deny ? FAN_DENY : FAN_ALLOW;
+    }
+
+    /**
+     * Puts an ignore mark for open permission events on the event's file when it is on the container's root mount
+     * and has one name (another name, or the same file mounted elsewhere, could be a path the rules deny). If the
+     * rules changed while this event was decided, the flush that came with the change may have run before the mark:
+     * flush again.
+     */
+    private void cache(Group g, int eventFd, long generation) {
+        if (!Libc.statxIsRegular(statx) || Libc.statxNlink(statx) != 1 || g.rootMountId() < 0
+                || Libc.statxMountId(statx) != g.rootMountId()) return;
+        int[] count = g.ignoreMarks();
+        if (count[0] >= MAX_IGNORE_MARKS) {
+            flushIgnoreMarks(g);
+            count[0] = 0;
+        }
+        if (Libc.fanotifyMarkFd(g.fd(), FAN_MARK_ADD | FAN_MARK_IGNORED_MASK, FAN_OPEN_PERM, eventFd) != 0) return;
+        count[0]++;
+        cached.incrementAndGet();
+        if (g.generation().get() != generation) {
+            flushIgnoreMarks(g);
+            count[0] = 0;
+        }
     }
 
     /**
@@ -243,45 +452,60 @@ public final class FanotifyEnforcer implements Enforcer {
         return path.substring(path.lastIndexOf('/') + 1).equals(interp.substring(interp.lastIndexOf('/') + 1));
     }
 
-    /** cgroup, executable, uid and terminal of a task, cached for a second (pids are reused slowly). */
+    /** A task's mount namespace, and room for what else is read about it; cached for a second (pids are reused slowly). */
     private PidFacts facts(int pid) {
-        long now = System.nanoTime();
-        PidFacts f = pids.get(pid);
-        if (f != null && now < f.expires()) return f;
-        String cg = ProcFacts.cgroupPath(pid);
-        if (cg == null) return null;
-        Long id = cgroupIds.computeIfAbsent(cg, FanotifyEnforcer::cgroupId);
-        ProcFacts.Stat stat = ProcFacts.stat(pid);
-        if (stat == null) return null;
-        f = new PidFacts(id, null, ProcFacts.uid(pid), stat.tty(), stat.ppid(), now + PID_CACHE_NANOS);
+        PidFacts f = current(pid);
+        if (f != null) return f;
+        String ns = proc.mountNamespace(pid);
+        if (ns.isEmpty()) return null;
+        f = new PidFacts(ns, UID_UNREAD, STAT_UNREAD, false, System.nanoTime() + PID_CACHE_NANOS);
         if (pids.size() > 65536) pids.clear();
-        if (cgroupIds.size() > 65536) cgroupIds.clear();
         pids.put(pid, f);
         return f;
     }
 
-    /** The task's executable, read from /proc once per image and cached with its facts. */
-    private String exeOf(int pid, PidFacts facts) {
-        if (facts.exe() != null) return facts.exe();
-        String exe = ProcFacts.exe(pid);
-        pids.put(pid, facts.withExe(exe));
-        return exe;
+    /** Parent pid and terminal, from one read of /proc/pid/stat when first needed. */
+    private PidFacts withStat(int pid) {
+        PidFacts f = current(pid);
+        if (f == null || f.ppid() != STAT_UNREAD) return f;
+        ProcFiles.Stat st = proc.stat(pid);
+        f = f.withStat(st == null ? -1 : st.ppid(), st != null && st.tty());
+        pids.put(pid, f);
+        return f;
     }
 
-    private static long cgroupId(String path) {
-        try {
-            return ((Number) Files.getAttribute(Path.of(CGROUP2_ROOT + path), "unix:ino")).longValue();
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+    private boolean ttyOf(int pid) {
+        PidFacts f = withStat(pid);
+        return f != null && f.tty();
     }
 
-    private static String fdPath(int eventFd) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + eventFd)).toString();
-        } catch (IOException e) {
-            return "";
-        }
+    /**
+     * The task's executable, read when needed and never cached: read while the task is in the middle of an exec (the
+     * loader's own open comes before the kernel switches the image), it would still name the old program.
+     */
+    private String exeOf(int pid) {
+        return proc.exe(pid);
+    }
+
+    /** Cached facts of a task, null when there are none or they are old enough for the pid to have been reused. */
+    private PidFacts current(int pid) {
+        PidFacts f = pids.get(pid);
+        return f != null && System.nanoTime() < f.expires() ? f : null;
+    }
+
+    /** The executable of the task's parent ("" for none): the source of an exec. */
+    private String parentExe(int pid) {
+        PidFacts f = withStat(pid);
+        return f != null && f.ppid() > 0 ? exeOf(f.ppid()) : "";
+    }
+
+    /** The task's effective uid, read from /proc once and cached with its facts. */
+    private int uidOf(int pid) {
+        PidFacts facts = current(pid);
+        if (facts != null && facts.uid() != UID_UNREAD) return facts.uid();
+        int uid = proc.uid(pid);
+        if (facts != null) pids.put(pid, facts.withUid(uid));
+        return uid;
     }
 
     private static String emptyToNull(String s) {
@@ -295,21 +519,40 @@ public final class FanotifyEnforcer implements Enforcer {
     /** Decisions that failed and were answered by the fail-open (or fail-closed) setting. */
     public long failures() { return failures.get(); }
 
+    /** The mounts marked for a container (as /proc/<pid>/root/... paths); empty when it has no group. */
+    public List<String> marks(ContainerInfo c) {
+        Protected p = byCgroup.get(c.cgroupId());
+        return p == null || p.group() == null ? List.of() : p.group().marks();
+    }
+
+    /** Allowed opens whose file got an ignore mark (the kernel stops asking about it until the next flush). */
+    public long cached() { return cached.get(); }
+
     /** Events from tasks outside every protected container (allowed without judging). */
     public long foreign() { return foreign.get(); }
 
     @Override
     public void close() {
         running = false;
+        wake();
         try {
             reader.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Protected p : byCgroup.values()) {
-            for (String m : p.marks()) Libc.fanotifyMarkQuietly(fd, FAN_MARK_REMOVE | FAN_MARK_MOUNT, MASK, m);
+        synchronized (this) {
+            for (Protected p : byCgroup.values()) if (p.group() != null) retired.add(p.group());
+            byCgroup.clear();
         }
-        byCgroup.clear();
-        Libc.close(fd); // pending permission events are allowed by the kernel when the group goes away
+        // The reader has stopped: close what it did not. Pending permission events are allowed by the kernel when a
+        // group goes away.
+        for (Group g; (g = retired.poll()) != null; ) {
+            groupsByFd.remove(g.fd());
+            Libc.close(g.fd());
+        }
+        for (Group g : groupsByFd.values()) Libc.close(g.fd());
+        groupsByFd.clear();
+        Libc.close(wakeFd);
+        Libc.close(epollFd);
     }
 }

@@ -53,13 +53,15 @@ public final class Libc {
     private static final MethodHandle FANOTIFY_INIT = capturing("fanotify_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle FANOTIFY_MARK = capturing("fanotify_mark",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
-    private static final MethodHandle FSTAT = capturing("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    /** Offset of st_uid in struct stat: x86_64 (dev, ino, nlink, mode, uid) and the generic layout of arm64. */
-    private static final long ST_UID = "aarch64".equals(System.getProperty("os.arch")) ? 24 : 28;
-    /** Big enough for struct stat on every 64-bit Linux. */
-    public static final long STAT_SIZE = 256;
+    private static final MethodHandle STATX = capturing("statx",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final int AT_EMPTY_PATH = 0x1000, STATX_BASIC_STATS = 0x7ff, STATX_MNT_ID = 0x1000;
+    /** Big enough for struct statx (256 bytes). */
+    public static final long STATX_SIZE = 256;
+    private static final MethodHandle OPEN = capturing("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle READLINK = capturing("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final int S_IFMT = 0170000, S_IFREG = 0100000;
     private static final MethodHandle PREAD = capturing("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOCK_GETTIME = plain("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle GETPAGESIZE = plain("getpagesize", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETPID = plain("getpid", FunctionDescriptor.of(JAVA_INT));
@@ -120,17 +122,80 @@ public final class Libc {
         if (rc != 0) throw new NativeException("munmap", CallState.errno());
     }
 
-    /** close(2); errors are returned (negative errno), not thrown: there is nothing a caller can do. */
-    /** The owner uid of an open file (fstat), -1 when it fails; {@code buf} is STAT_SIZE bytes, reused by the caller. */
-    public static int fstatUid(int fd, MemorySegment buf) {
+    /**
+     * statx(2) of an open fd (basic stats and the mount id) into {@code buf} (STATX_SIZE bytes); 0 or negative errno.
+     * {@code emptyPath} is a NUL-terminated empty string the caller keeps.
+     */
+    public static int statxFd(int fd, MemorySegment emptyPath, MemorySegment buf) {
         try {
-            int rc = (int) FSTAT.invokeExact(CallState.segment(), fd, buf);
-            return rc == 0 ? buf.get(JAVA_INT, ST_UID) : -1;
+            int rc = (int) STATX.invokeExact(CallState.segment(), fd, emptyPath, AT_EMPTY_PATH,
+                    STATX_BASIC_STATS | STATX_MNT_ID, buf);
+            return rc == 0 ? 0 : -CallState.errno();
         } catch (Throwable t) {
-            throw new IllegalStateException("fstat", t);
+            throw new IllegalStateException("statx", t);
         }
     }
 
+    /** The mount id of a path (statx, following symlinks), -1 when it cannot be read or the kernel has none. */
+    public static long mountId(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(STATX_SIZE, 8);
+            int rc = (int) STATX.invokeExact(CallState.segment(), -100, arena.allocateFrom(path), 0,
+                    STATX_BASIC_STATS | STATX_MNT_ID, buf);
+            return rc == 0 ? statxMountId(buf) : -1;
+        } catch (Throwable t) {
+            throw new IllegalStateException("statx", t);
+        }
+    }
+
+    // struct statx: mask u32 @0, nlink u32 @16, uid u32 @20, mode u16 @28, mnt_id u64 @144 (the same on every arch)
+    public static int statxUid(MemorySegment stx) { return stx.get(JAVA_INT, 20); }
+
+    public static long statxNlink(MemorySegment stx) { return Integer.toUnsignedLong(stx.get(JAVA_INT, 16)); }
+
+    public static boolean statxIsRegular(MemorySegment stx) {
+        return (stx.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 28) & S_IFMT) == S_IFREG;
+    }
+
+    /** The mount id, -1 when the kernel did not fill it in. */
+    public static long statxMountId(MemorySegment stx) {
+        return (stx.get(JAVA_INT, 0) & STATX_MNT_ID) != 0 ? stx.get(JAVA_LONG, 144) : -1;
+    }
+
+    /** open(2) of a NUL-terminated path; the fd or negative errno. */
+    public static int open(MemorySegment path, int flags) {
+        try {
+            int rc = (int) OPEN.invokeExact(CallState.segment(), path, flags);
+            return rc >= 0 ? rc : -CallState.errno();
+        } catch (Throwable t) {
+            throw new IllegalStateException("open", t);
+        }
+    }
+
+    /** readlink(2) of a NUL-terminated path into {@code buf} (not terminated); the length or negative errno. */
+    public static long readlink(MemorySegment path, MemorySegment buf) {
+        try {
+            long rc = (long) READLINK.invokeExact(CallState.segment(), path, buf, buf.byteSize());
+            return rc >= 0 ? rc : -CallState.errno();
+        } catch (Throwable t) {
+            throw new IllegalStateException("readlink", t);
+        }
+    }
+
+    /**
+     * fanotify_mark(2) on the object an open fd refers to (pathname NULL): how an ignore mark is put on the very inode a
+     * permission event was about. 0 or negative errno.
+     */
+    public static int fanotifyMarkFd(int fanFd, int flags, long mask, int fd) {
+        try {
+            int rc = (int) FANOTIFY_MARK.invokeExact(CallState.segment(), fanFd, flags, mask, fd, MemorySegment.NULL);
+            return rc == 0 ? 0 : -CallState.errno();
+        } catch (Throwable t) {
+            throw new IllegalStateException("fanotify_mark", t);
+        }
+    }
+
+    /** close(2); errors are returned (negative errno), not thrown: there is nothing a caller can do. */
     public static int close(int fd) {
         try {
             int rc = (int) CLOSE.invokeExact(CallState.segment(), fd);
@@ -174,6 +239,16 @@ public final class Libc {
             throw new IllegalStateException("epoll_ctl", t);
         }
         if (rc != 0) throw new NativeException("epoll_ctl(ADD " + what + ")", CallState.errno());
+    }
+
+    /** Removes fd from the epoll set; 0 or negative errno (a closed fd has left it already). */
+    public static int epollDel(int epfd, int fd) {
+        try {
+            int rc = (int) EPOLL_CTL.invokeExact(CallState.segment(), epfd, 2 /* EPOLL_CTL_DEL */, fd, MemorySegment.NULL);
+            return rc == 0 ? 0 : -CallState.errno();
+        } catch (Throwable t) {
+            throw new IllegalStateException("epoll_ctl", t);
+        }
     }
 
     /** epoll_wait(2): ready count, 0 on timeout or EINTR. */
@@ -274,22 +349,6 @@ public final class Libc {
             throw new IllegalStateException("fanotify_mark", t);
         }
         if (rc != 0) throw new NativeException("fanotify_mark(" + path + ")", CallState.errno());
-    }
-
-    /**
-     * poll(2) on one fd for input; returns 1 when readable, 0 on timeout, negative errno on error (EINTR included).
-     * Not a critical call: it blocks, and must not hold off GC safepoints.
-     */
-    public static int pollIn(int fd, int timeoutMillis) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pfd = arena.allocate(8, 4);
-            pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, fd);
-            pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) 1);
-            int rc = (int) POLL.invokeExact(CallState.segment(), pfd, 1L, timeoutMillis);
-            return rc >= 0 ? rc : -CallState.errno();
-        } catch (Throwable t) {
-            throw new IllegalStateException("poll", t);
-        }
     }
 
     /** fanotify_mark(2) that reports failure as negative errno instead of throwing (removal of gone mounts). */

@@ -44,6 +44,18 @@ class FanotifyEnforcerTest {
               action: Block
             """;
 
+    static final String BLOCK_HOSTNAME = """
+            apiVersion: security.kubearmor.com/v1
+            kind: KubeArmorPolicy
+            metadata: {name: block-hostname, namespace: default}
+            spec:
+              selector: {matchLabels: {app: nginx}}
+              file:
+                matchPaths:
+                - path: /etc/hostname
+              action: Block
+            """;
+
     static ContainerInfo info(RuncContainer c) {
         return new ContainerInfo(c.id(), "nginx", "", "default", "nginx-1", "", Map.of("app", "nginx"), null, c.cgroupId(),
                 c.cgroupV2Path().toString(), (int) c.initPid(), "/proc/" + c.initPid() + "/root");
@@ -107,6 +119,40 @@ class FanotifyEnforcerTest {
 
             enforcer.remove(ca);
             assertTrue(a.exec("/bin/cat", "/etc/secret").ok(), "removing the container unmarks it");
+            assertEquals(0, enforcer.failures());
+        }
+    }
+
+    @Test
+    void repeatedAllowedOpensAreAnsweredByTheKernelUntilTheRulesChange() throws Exception {
+        List<Policy> secret = PolicyLoader.loadText("block.yaml", BLOCK_SECRET).policies();
+        try (RuncContainer a = RuncContainer.builder().rootfsFile("/etc/linked", "l\n", 0644).start();
+             FanotifyEnforcer enforcer = new FanotifyEnforcer(e -> { }, false)) {
+            ContainerInfo ca = info(a);
+            enforcer.apply(new ProtectedWorkload(ca, compile(ca, secret, Posture.BLOCK)));
+            String loop = "for ((i = 0; i < 200; i++)); do read x < %s || exit 7; done";
+            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/etc/hostname")).ok()); // the first round asks
+            long before = enforcer.decided();
+            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/etc/hostname")).ok());
+            long repeat = enforcer.decided() - before;
+            assertTrue(repeat < 50, "200 opens of a cached file are not asked about, only bash's exec is: " + repeat);
+            assertTrue(enforcer.cached() >= 1);
+
+            // a file with a second name is never cached: the other name could be one the rules deny
+            Path root = Path.of("/proc/" + a.initPid() + "/root");
+            java.nio.file.Files.createLink(root.resolve("etc/linked2"), root.resolve("etc/linked"));
+            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/etc/linked")).ok());
+            before = enforcer.decided();
+            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/etc/linked")).ok());
+            assertTrue(enforcer.decided() - before >= 200, "every open of a hard-linked file is decided");
+
+            // new rules: what the old ones allowed is asked about again
+            List<Policy> both = new java.util.ArrayList<>(secret);
+            both.addAll(PolicyLoader.loadText("hostname.yaml", BLOCK_HOSTNAME).policies());
+            enforcer.apply(new ProtectedWorkload(ca, compile(ca, both, Posture.BLOCK)));
+            ExecResult denied = a.exec("/bin/bash", "-c", "read x < /etc/hostname || exit 7");
+            assertEquals(7, denied.exitCode(), denied::toString);
+            assertTrue(denied.stderr().contains("Operation not permitted"), denied::toString);
             assertEquals(0, enforcer.failures());
         }
     }

@@ -1,0 +1,140 @@
+package dev.palisade.kernel.fanotify;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import dev.palisade.kernel.ffm.Libc;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The /proc reads of the fanotify reader thread, made with plain system calls into buffers it owns: a permission
+ * event holds the task that caused it until it is answered, and the NIO path (Path objects, channels, decoders)
+ * cost several times what the kernel does. Confined to the one thread that created it.
+ */
+final class ProcFiles implements AutoCloseable {
+    private static final int PATH_MAX = 4096;
+    private static final byte[] PROC = "/proc/".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SELF_FD = "/proc/self/fd/".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STAT = "/stat".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STATUS = "/status".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXE = "/exe".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MNT_NS = "/ns/mnt".getBytes(StandardCharsets.US_ASCII);
+    private static final String DELETED = " (deleted)";
+
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment path = arena.allocate(64);
+    private final MemorySegment data = arena.allocate(PATH_MAX + 1);
+    private final byte[] bytes = new byte[PATH_MAX + 1];
+
+    /** What {@code /proc/<pid>/stat} says: parent pid and whether the task has a controlling terminal. */
+    record Stat(int ppid, boolean tty) {}
+
+    /** The path an open fd of this process refers to, "" when it cannot be read. */
+    String fdPath(int fd) {
+        path(SELF_FD, fd, null);
+        return link();
+    }
+
+    /** The executable of pid as the task sees it ("" when gone), without a " (deleted)" suffix. */
+    String exe(int pid) {
+        path(PROC, pid, EXE);
+        String e = link();
+        return e.endsWith(DELETED) ? e.substring(0, e.length() - DELETED.length()) : e;
+    }
+
+    /** The task's mount namespace ("mnt:[4026531841]"), "" when gone. */
+    String mountNamespace(int pid) {
+        path(PROC, pid, MNT_NS);
+        return link();
+    }
+
+    /** Parent pid and terminal from one read of {@code /proc/<pid>/stat}; null when the task is gone. */
+    Stat stat(int pid) {
+        int n = read(PROC, pid, STAT);
+        // "pid (comm) state ppid pgrp session tty_nr ...": comm may hold anything, so start after its last ')'
+        int i = n - 1;
+        while (i >= 0 && bytes[i] != ')') i--;
+        if (i < 0) return null;
+        i += 2; // ") "
+        i = indexOf(' ', i, n) + 1; // past state
+        long ppid = number(i, n);
+        i = indexOf(' ', i, n) + 1;
+        i = indexOf(' ', i, n) + 1; // past pgrp
+        i = indexOf(' ', i, n) + 1; // past session
+        long tty = number(i, n);
+        if (ppid < 0 || tty < 0) return null;
+        return new Stat((int) ppid, tty != 0);
+    }
+
+    /** Effective uid of pid (second field of the Uid: line of status), -1 when gone. */
+    int uid(int pid) {
+        int n = read(PROC, pid, STATUS);
+        for (int line = 0; line < n; ) {
+            int end = indexOf('\n', line, n);
+            if (end - line > 4 && bytes[line] == 'U' && bytes[line + 1] == 'i' && bytes[line + 2] == 'd' && bytes[line + 3] == ':') {
+                int i = line + 4;
+                while (i < end && (bytes[i] == '\t' || bytes[i] == ' ')) i++;
+                while (i < end && bytes[i] != '\t' && bytes[i] != ' ') i++; // real uid
+                while (i < end && (bytes[i] == '\t' || bytes[i] == ' ')) i++;
+                long euid = number(i, end);
+                return euid < 0 ? -1 : (int) euid;
+            }
+            line = end + 1;
+        }
+        return -1;
+    }
+
+    private String link() {
+        long n = Libc.readlink(path, data.asSlice(0, PATH_MAX));
+        if (n <= 0) return "";
+        MemorySegment.copy(data, JAVA_BYTE, 0, bytes, 0, (int) n);
+        return new String(bytes, 0, (int) n, StandardCharsets.UTF_8);
+    }
+
+    /** Reads the whole (small) file into {@code bytes}; its length, 0 when it cannot be read. */
+    private int read(byte[] prefix, int pid, byte[] suffix) {
+        path(prefix, pid, suffix);
+        int fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
+        if (fd < 0) return 0;
+        try {
+            long n = Libc.pread(fd, data.asSlice(0, PATH_MAX), 0);
+            if (n <= 0) return 0;
+            MemorySegment.copy(data, JAVA_BYTE, 0, bytes, 0, (int) n);
+            return (int) n;
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    /** Writes prefix, the decimal number and suffix, NUL-terminated, into the path buffer. */
+    private void path(byte[] prefix, int number, byte[] suffix) {
+        long p = 0;
+        for (byte b : prefix) path.set(JAVA_BYTE, p++, b);
+        int digits = 1;
+        for (int v = number; v >= 10; v /= 10) digits++;
+        for (int k = digits - 1, v = number; k >= 0; k--, v /= 10) path.set(JAVA_BYTE, p + k, (byte) ('0' + v % 10));
+        p += digits;
+        if (suffix != null) for (byte b : suffix) path.set(JAVA_BYTE, p++, b);
+        path.set(JAVA_BYTE, p, (byte) 0);
+    }
+
+    private int indexOf(char c, int from, int end) {
+        for (int i = from; i < end; i++) if (bytes[i] == c) return i;
+        return end;
+    }
+
+    /** A non-negative decimal at {@code from} (a leading '-' reads as -1: not a value we accept). */
+    private long number(int from, int end) {
+        long v = 0;
+        int i = from;
+        if (i >= end || bytes[i] < '0' || bytes[i] > '9') return -1;
+        while (i < end && bytes[i] >= '0' && bytes[i] <= '9') v = v * 10 + (bytes[i++] - '0');
+        return v;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}
