@@ -69,12 +69,13 @@ public final class FanotifyBenchmark {
             ProtectedWorkload workload = new ProtectedWorkload(info, RuleSetCompiler.compile(Scope.CONTAINER, policies,
                     Posture.BLOCK, new RootfsAliases(Path.of(info.rootfs()))));
 
-            // warm-up: JIT for the Java responder, caches for everyone
+            // warm-up: JIT for the Java responders, caches for everyone
             for (int i = 0; i < 2; i++) {
                 for (FanotifyEnforcer e : List.of(enforcer, uncached)) {
                     e.apply(workload);
                     run(c, "/open_loop", "/etc/hostname", opens);
-                    run(c, "/exec_loop", "/usr/bin/true", execs / 3);
+                    // enough execs for the JIT to compile the exec path too (about five events each), not only the open path
+                    run(c, "/exec_loop", "/usr/bin/true", Math.max(execs, 3000));
                     e.remove(info);
                 }
             }
