@@ -38,7 +38,7 @@ import org.apache.pekko.stream.javadsl.Flow;
 /**
  * Throughput of the telemetry hub's fan-out into one sink: a null sink (the baseline, measured in the same run),
  * stdout-style JSON lines into /dev/null, a real Kafka broker and a real Elasticsearch node. One producer thread
- * offers records, waiting while the hub's or the sink's buffer is more than half full (sustained mode; flood mode
+ * offers records, waiting while the sink's buffer is more than half full (sustained mode; flood mode
  * offers blindly and shows what gets dropped); the figure is records delivered per second until every record is
  * settled, with the drops of the hub and the sink beside it and the ratio to the baseline.
  *

@@ -271,10 +271,29 @@ public final class PipelineBenchmark {
             if ((++seen & 15) == 0) {
                 String t = r instanceof Log l ? l.updatedTime() : r instanceof Alert a ? a.updatedTime() : null;
                 if (t != null) {
-                    long ns = Duration.between(Instant.parse(t), Instant.now()).toNanos();
+                    Instant now = Instant.now();
+                    long ns = (now.getEpochSecond() * 1_000_000 + now.getNano() / 1000 - epochMicros(t)) * 1000;
                     if (measuring) histogram.record(ns);
                 }
             }
+        }
+
+        private String lastPrefix;
+        private long lastPrefixSeconds;
+
+        /**
+         * KubeArmor's UpdatedTime ({@code 2026-12-06T01:41:06.185294Z}) as epoch microseconds. This runs on the sink's
+         * own thread for every 16th record, so it must cost far less than a general parser: the date and time up to
+         * the second are parsed once per second, the microseconds are six digits.
+         */
+        private long epochMicros(String t) {
+            if (lastPrefix == null || !t.regionMatches(0, lastPrefix, 0, 19)) {
+                lastPrefix = t.substring(0, 19);
+                lastPrefixSeconds = Instant.parse(lastPrefix + "Z").getEpochSecond();
+            }
+            int micros = 0;
+            for (int i = 20; i < 26; i++) micros = micros * 10 + (t.charAt(i) - '0');
+            return lastPrefixSeconds * 1_000_000 + micros;
         }
     }
 
