@@ -8,6 +8,7 @@ import dev.palisade.kernel.enforce.EnforcementEvent;
 import dev.palisade.kernel.enforce.EnforcementException;
 import dev.palisade.kernel.enforce.Enforcer;
 import dev.palisade.kernel.enforce.EnforcerKind;
+import dev.palisade.kernel.ffm.Errno;
 import dev.palisade.kernel.ffm.Libc;
 import dev.palisade.kernel.ffm.NativeException;
 import dev.palisade.policy.compile.ClassMode;
@@ -166,19 +167,39 @@ public final class FanotifyEnforcer implements Enforcer {
         this.events = events;
         this.failClosed = failClosed;
         this.cacheAllowedOpens = cacheAllowedOpens;
-        raiseGroupLimit();
         this.epollFd = Libc.epollCreate();
         this.wakeFd = Libc.eventfd(Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
         Libc.epollAdd(epollFd, wakeFd, scratchEvent, "fanotify wake-up eventfd");
         this.reader = Thread.ofPlatform().name("fanotify-enforcer").daemon(true).start(this::run);
     }
 
-    private static void raiseGroupLimit() {
+    /** Raises the node's fanotify group limit when this agent has reached it; true when it did. */
+    private static boolean raiseGroupLimit() {
         try {
             int now = Integer.parseInt(Files.readString(MAX_GROUPS).strip());
-            if (now < WANTED_MAX_GROUPS) Files.writeString(MAX_GROUPS, Integer.toString(WANTED_MAX_GROUPS));
+            if (now >= WANTED_MAX_GROUPS) return false;
+            Files.writeString(MAX_GROUPS, Integer.toString(WANTED_MAX_GROUPS));
+            LOG.info("fanotify: {} raised from {} to {} (a group per protected container)", MAX_GROUPS, now, WANTED_MAX_GROUPS);
+            return true;
         } catch (IOException | RuntimeException e) {
-            LOG.debug("fanotify: max_user_groups left as it is: {}", e.toString());
+            LOG.warn("fanotify: cannot raise {}: {}", MAX_GROUPS, e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * A new group. Unlimited marks need CAP_SYS_ADMIN (the agent has it; a test may not); the group limit is raised
+     * once it is reached.
+     */
+    private static int newGroup() {
+        int flags = FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK;
+        int eventFlags = O_RDONLY | O_LARGEFILE | O_CLOEXEC;
+        try {
+            return Libc.fanotifyInit(flags | FAN_UNLIMITED_MARKS, eventFlags);
+        } catch (NativeException e) {
+            if (e.errno() == Errno.EPERM) return Libc.fanotifyInit(flags, eventFlags);
+            if (e.errno() == Errno.EMFILE && raiseGroupLimit()) return Libc.fanotifyInit(flags | FAN_UNLIMITED_MARKS, eventFlags);
+            throw e;
         }
     }
 
@@ -229,8 +250,7 @@ public final class FanotifyEnforcer implements Enforcer {
         }
         int fd;
         try {
-            fd = Libc.fanotifyInit(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_MARKS,
-                    O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+            fd = newGroup();
         } catch (NativeException e) {
             throw new EnforcementException("container " + c.containerId() + ": cannot create its fanotify group ("
                     + e.getMessage() + "; see " + MAX_GROUPS + ")", e);
@@ -364,18 +384,17 @@ public final class FanotifyEnforcer implements Enforcer {
         Protected p = byCgroup.get(g.cgroupId());
         if (p == null || p.group() != g) return FAN_ALLOW; // the container is being removed
         // The group marks only this container's mounts; the task is the container's when it lives in the container's
-        // mount namespace (one read of a /proc link, cached). Cached facts stay right for an exec's own decision:
-        // bprm checks run with the task's credentials and terminal from before the exec.
-        PidFacts facts = facts(pid);
-        if (facts == null || !facts.mountNamespace().equals(g.mountNamespace())) {
-            foreign.incrementAndGet(); // the host or another container touching this one's files: not ours to judge
-            return FAN_ALLOW;
-        }
+        // mount namespace (one read of a /proc link, cached). That is asked first only when the rules look at the
+        // task; otherwise only before a denial or an alert, since an allow is an allow for any task. Cached facts stay
+        // right for an exec's own decision: bprm checks run with the task's credentials and terminal from before it.
+        Needs needs = p.needs();
+        boolean taskFacts = exec ? needs.processSource() || needs.processOwner() || needs.tty()
+                : needs.fileSource() || needs.fileOwner() || needs.tty();
+        if (taskFacts && !containerTask(g, pid)) return FAN_ALLOW;
         String path = proc.fdPath(eventFd);
         if (exec && isInterpreterOf(pendingInterpreter.remove(pid), path)) return FAN_ALLOW; // ld.so of the exec just allowed
         // Only what the rules look at is read for the decision (each read is a system call the opening task waits
         // for); an alert reads the rest.
-        Needs needs = p.needs();
         boolean stated = false;
         Verdict v;
         OperationClass op;
@@ -401,14 +420,15 @@ public final class FanotifyEnforcer implements Enforcer {
             }
             v = p.rules().matcher().file(path, emptyToNull(source), false, needs.tty() && ttyOf(pid), uid, owner);
         }
-        decided.incrementAndGet();
         boolean deny = v.denied();
+        if ((deny || v.alert()) && !taskFacts && !containerTask(g, pid)) return FAN_ALLOW;
+        decided.incrementAndGet();
         if (exec && !deny) {
             String interp = ElfInterpreter.of(eventFd, elfScratch);
             if (interp != null) pendingInterpreter.put(pid, interp);
         }
         if (deny) denied.incrementAndGet();
-        if (!exec && !deny && !v.alert() && p.openCacheable() && p.group() == g) {
+        if (!exec && !deny && !v.alert() && p.openCacheable()) {
             if (stated || Libc.statxFd(eventFd, emptyPath, statx) == 0) cache(g, eventFd, generation);
         }
         if (v.alert()) {
@@ -450,6 +470,14 @@ public final class FanotifyEnforcer implements Enforcer {
     static boolean isInterpreterOf(String interp, String path) {
         if (interp == null) return false;
         return path.substring(path.lastIndexOf('/') + 1).equals(interp.substring(interp.lastIndexOf('/') + 1));
+    }
+
+    /** Whether the task lives in the group's container (counted as foreign when not: allowed, not judged). */
+    private boolean containerTask(Group g, int pid) {
+        PidFacts facts = facts(pid);
+        if (facts != null && facts.mountNamespace().equals(g.mountNamespace())) return true;
+        foreign.incrementAndGet(); // the host or another container touching this one's files: not ours to judge
+        return false;
     }
 
     /** A task's mount namespace, and room for what else is read about it; cached for a second (pids are reused slowly). */

@@ -99,6 +99,11 @@ class FanotifyEnforcerTest {
             assertEquals(0, new ProcessBuilder("/usr/bin/id").start().waitFor());
             assertEquals("s3cret\n", java.nio.file.Files.readString(Path.of("/proc/" + a.initPid() + "/root/etc/secret")),
                     "the host reading the container's files is not judged");
+            Process hostCat = new ProcessBuilder("/bin/cat", "/proc/" + a.initPid() + "/root/etc/secret").start();
+            assertEquals("s3cret\n", new String(hostCat.getInputStream().readAllBytes()),
+                    "a host process reading a path the container may not open is not the container's: allowed");
+            assertEquals(0, hostCat.waitFor());
+            assertTrue(enforcer.foreign() >= 1);
 
             Thread.sleep(200);
             EnforcementEvent exec = events.stream().filter(e -> e.resource().equals("/usr/bin/id")).findFirst().orElseThrow();

@@ -113,18 +113,28 @@ public final class FanotifyBenchmark {
                         r + 1, openNone.getLast(), openJava.getLast(), openEach.getLast(), openC.getLast(), execNone.getLast(),
                         execJava.getLast(), execC.getLast());
             }
-            report("open (repeated, allowed)", median(openNone), median(openJava), median(openC), opens);
-            report("open, cache off", median(openNone), median(openEach), median(openC), opens);
-            report("exec (/usr/bin/true, allowed)", median(execNone), median(execJava), median(execC), execs);
+            report("open (repeated, allowed)", openNone, openJava, openC, opens);
+            report("open, cache off", openNone, openEach, openC, opens);
+            report("exec (/usr/bin/true, allowed)", execNone, execJava, execC, execs);
             System.out.printf("Java decisions per exec (last round): %.1f%n", eventsPerExec);
             System.out.println("targets: Java added time <= 1.2 x C's; <= 2000 ns added per repeated allowed open in steady state");
         }
     }
 
-    static void report(String what, double none, double java, double c, int n) {
+    /**
+     * Medians over the rounds, and the median of each round's own ratio: the machine's speed drifts between rounds,
+     * and a round's three runs are back to back.
+     */
+    static void report(String what, List<Double> noneRounds, List<Double> javaRounds, List<Double> cRounds, int n) {
+        double none = median(noneRounds), java = median(javaRounds), c = median(cRounds);
         double addedJava = java - none, addedC = c - none;
-        System.out.printf("%-30s per op: none %8.0f ns, Java %8.0f ns (+%.0f), C %8.0f ns (+%.0f); added Java/C = %.2f (%d ops per round)%n",
-                what, none, java, addedJava, c, addedC, addedJava / addedC, n);
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 0; r < noneRounds.size(); r++) {
+            ratios.add((javaRounds.get(r) - noneRounds.get(r)) / (cRounds.get(r) - noneRounds.get(r)));
+        }
+        System.out.printf("%-30s per op: none %8.0f ns, Java %8.0f ns (+%.0f), C %8.0f ns (+%.0f); added Java/C = %.2f, "
+                        + "per round %.2f (%d ops per round)%n",
+                what, none, java, addedJava, c, addedC, addedJava / addedC, median(ratios), n);
     }
 
     /** Runs the workload in the container; its own clock's nanoseconds per operation. */
