@@ -17,6 +17,8 @@ public final class TelemetryTypes {
     public static final String OP_SYSCALL = "Syscall";
     /** Operation of the one alert that says a container's alerts are being throttled. */
     public static final String OP_ALERT_THRESHOLD = "AlertThreshold";
+    /** A system event saying how many records were dropped, and where, since the previous one. */
+    public static final String OP_DROPPED = "Dropped";
 
     public static final String PASSED = "Passed";
     /** errno EACCES: what BPF-LSM returns, as KubeArmor does. */

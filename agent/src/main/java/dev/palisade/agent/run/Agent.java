@@ -18,8 +18,12 @@ import dev.palisade.kernel.sys.BootClock;
 import dev.palisade.kernel.sys.KernelFilesystems;
 import dev.palisade.kernel.sys.Namespaces;
 import dev.palisade.streams.TelemetryOutputs;
+import dev.palisade.streams.grpc.FeederSubscribers;
+import dev.palisade.streams.sink.DropReason;
+import dev.palisade.streams.sink.IsolatedSink;
 import dev.palisade.streams.metrics.MetricsServer;
 import dev.palisade.streams.metrics.Readiness;
+import dev.palisade.streams.pipeline.DropAlerts;
 import dev.palisade.streams.pipeline.EnforcementAlerts;
 import dev.palisade.streams.pipeline.EventPipeline;
 import dev.palisade.streams.pipeline.EventProcessor;
@@ -146,6 +150,7 @@ public final class Agent implements AutoCloseable {
         stack.add(() -> pipeline.stop().toCompletableFuture().get(5, TimeUnit.SECONDS));
 
         bindMetrics(registry, pipeline, reader, counters, enforcer);
+        startDropAlerts(config, identity, reader, pipeline, counters);
 
         MonitorVisibility visibility = new MonitorVisibility() {
             @Override
@@ -268,6 +273,34 @@ public final class Agent implements AutoCloseable {
             }
             default -> EnforcerKind.AUDIT_ONLY;
         };
+    }
+
+    /** Every drop counter, read once per interval; one SystemEvent alert when any of them grew. */
+    private void startDropAlerts(Config config, NodeIdentity identity, RingBufferReader reader, EventPipeline pipeline,
+                                 PipelineCounters counters) {
+        java.time.Duration interval = config.getDuration("palisade.pipeline.drop-alert-interval");
+        if (interval.isZero() || interval.isNegative()) return;
+        List<DropAlerts.Counter> all = new java.util.ArrayList<>(List.of(
+                new DropAlerts.Counter("ring_lost", () -> reader.stats().lost()),
+                new DropAlerts.Counter("pipeline_dropped", () -> pipeline.handle().dropped()),
+                new DropAlerts.Counter("pipeline_malformed", () -> pipeline.handle().malformed()),
+                new DropAlerts.Counter("decisions_dropped", counters::droppedDecisions),
+                new DropAlerts.Counter("hub_dropped", () -> outputs.hub().counters().dropped())));
+        for (IsolatedSink s : outputs.hub().sinks()) {
+            for (DropReason r : DropReason.values()) {
+                all.add(new DropAlerts.Counter("sink_" + s.name() + "_" + r.tag(), () -> s.counters().dropped(r)));
+            }
+        }
+        outputs.feederSubscribers().ifPresent(f -> {
+            for (FeederSubscribers.Method m : FeederSubscribers.Method.values()) {
+                all.add(new DropAlerts.Counter("grpc_" + m.name().toLowerCase(java.util.Locale.ROOT) + "_clients_dropped",
+                        () -> f.dropped(m)));
+            }
+        });
+        DropAlerts drops = new DropAlerts(identity, all);
+        var task = system.scheduler().scheduleAtFixedRate(interval, interval,
+                () -> drops.next(java.time.Instant.now(), interval).ifPresent(outputs.hub()::offer), system.executionContext());
+        stack.add(task::cancel);
     }
 
     private static void bindMetrics(PrometheusMeterRegistry r, EventPipeline p, RingBufferReader ring, PipelineCounters c,
