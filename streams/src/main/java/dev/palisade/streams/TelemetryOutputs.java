@@ -3,6 +3,7 @@ package dev.palisade.streams;
 import com.typesafe.config.Config;
 import dev.palisade.streams.config.SinksConfig;
 import dev.palisade.streams.elasticsearch.ElasticsearchOutput;
+import dev.palisade.streams.metrics.AlertMetricsOutput;
 import dev.palisade.streams.metrics.ReadinessOutput;
 import dev.palisade.streams.grpc.FeederOutput;
 import dev.palisade.streams.grpc.FeederServer;
@@ -51,6 +52,8 @@ public final class TelemetryOutputs {
                     readiness.getDuration("min-span"), java.time.Clock.systemUTC()),
                     SinkSettings.defaults(8192).withKinds(java.util.EnumSet.of(TelemetryKind.ALERTS, TelemetryKind.LOGS))));
         }
+        sinks.add(new IsolatedSink(new AlertMetricsOutput(registry),
+                SinkSettings.defaults(8192).withKinds(java.util.EnumSet.of(TelemetryKind.ALERTS))));
         TelemetryMetrics metrics = new TelemetryMetrics(registry);
         if (sc.grpc().isEmpty()) {
             return CompletableFuture.completedFuture(

@@ -308,6 +308,7 @@ public final class Agent implements AutoCloseable {
         FunctionCounter.builder("palisade_ring_records", ring, x -> x.stats().records()).description("records drained from the monitor ring").register(r);
         FunctionCounter.builder("palisade_ring_lost", ring, x -> x.stats().lost()).description("records the kernel could not put on the full ring").register(r);
         Gauge.builder("palisade_ring_pending_bytes", ring, RingBufferReader::pendingBytes).description("bytes written and not yet drained").register(r);
+        Gauge.builder("palisade_ring_capacity_bytes", ring, RingBufferReader::capacity).description("size of the monitor ring: pending / capacity is its fill").register(r);
         FunctionCounter.builder("palisade_pipeline_events", c, PipelineCounters::events).register(r);
         FunctionCounter.builder("palisade_pipeline_events_dropped", p.handle(), h -> h.dropped())
                 .description("events dropped because the pipeline's buffer was full").register(r);

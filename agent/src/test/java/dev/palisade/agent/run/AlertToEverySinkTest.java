@@ -203,6 +203,17 @@ class AlertToEverySinkTest {
                 assertEquals("fanotify", line.path("Enforcer").asText());
                 assertEquals(c.id(), line.path("ContainerID").asText());
 
+                // the metrics count it by policy, action and enforcer
+                await("the alert in palisade_alerts_total", Duration.ofSeconds(10), () -> {
+                    try {
+                        return http(metricsPort, "/metrics").body().lines().anyMatch(l -> l.startsWith(
+                                "palisade_alerts_total{action=\"Block\",enforcer=\"fanotify\",policy=\"DefaultPosture\",type=\"MatchedPolicy\"}"));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+                assertTrue(http(metricsPort, "/metrics").body().contains("palisade_ring_capacity_bytes"));
+
                 // Kafka, keyed by container id
                 Properties p = new Properties();
                 p.put("bootstrap.servers", kafka.bootstrapServers());

@@ -51,10 +51,12 @@ class MetricsServerTest {
         var readiness = new Readiness();
         var file = new IsolatedSink(JsonLinesOutput.file(dir.resolve("t.jsonl"), true, Duration.ZERO),
                 SinkSettings.defaults(1000));
-        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(file), new TelemetryMetrics(registry));
+        var alertMetrics = new IsolatedSink(new AlertMetricsOutput(registry), SinkSettings.defaults(1000));
+        TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(file, alertMetrics), new TelemetryMetrics(registry));
         new FeederSubscribers(10, registry);
         for (int i = 0; i < 25; i++) hub.offer(TestRecords.alert(i));
-        StreamsTestKit.await("delivered", Duration.ofSeconds(10), () -> file.counters().delivered() == 25);
+        StreamsTestKit.await("delivered", Duration.ofSeconds(10),
+                () -> file.counters().delivered() == 25 && alertMetrics.counters().delivered() == 25);
         MetricsServer server = MetricsServer.start(kit.system(), "127.0.0.1", 0, registry, readiness)
                 .toCompletableFuture().get(20, TimeUnit.SECONDS);
         try {
@@ -75,6 +77,10 @@ class MetricsServerTest {
             assertTrue(body.contains("palisade_sink_records_dropped_total{reason=\"buffer_full\",sink=\"file\"} 0.0"), body);
             assertTrue(body.contains("palisade_sink_queue_depth{sink=\"file\"}"), body);
             assertTrue(body.contains("palisade_grpc_clients_connected{method=\"WatchAlerts\"} 0.0"), body);
+            var a = TestRecords.alert(0);
+            String alerts = "palisade_alerts_total{action=\"" + a.action() + "\",enforcer=\"" + a.enforcer()
+                    + "\",policy=\"" + a.policyName() + "\",type=\"" + a.type() + "\"} 25.0";
+            assertTrue(body.contains(alerts), alerts + " in\n" + body);
             promtoolCheck(body);
         } finally {
             server.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
