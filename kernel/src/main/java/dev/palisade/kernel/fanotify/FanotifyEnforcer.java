@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * Enforces exec and open rules with fanotify permission events, for kernels without BPF-LSM. Each protected
  * container has a fanotify group of its own whose marks are that container's mounts (never a mount of the agent's
  * namespace); one reader thread waits on all groups (epoll), decides every event of the container's tasks from its
- * compiled rule set and answers every event, always. A task is the container's when it lives in the container's mount
- * namespace (one read of a /proc link per task, cached): that is what its paths mean, and it is one system call where
- * the cgroup takes three. Other tasks touching the container's files (the host, the agent) are allowed unjudged.
+ * compiled rule set and answers every event, always. A task is the container's when it is in the container's cgroup
+ * (read from /proc once per task, cached), and that is asked only when the rules look at the task or before a denial
+ * or an alert: an allow is an allow for any task. Other tasks touching the container's files (the host, the agent)
+ * are allowed unjudged.
  * Per decision, only the facts the rules look at are read (the source executable, the owner, the uid, the tty);
  * an alert reads the rest. A denial returns EPERM ("Operation not permitted"); internal errors fail
  * open (counted and reported) unless configured to fail closed.
@@ -91,6 +92,10 @@ public final class FanotifyEnforcer implements Enforcer {
 
     // reader-thread state
     private final Map<Integer, PidFacts> pids = new java.util.HashMap<>();
+    private final Map<String, Long> cgroupIds = new java.util.HashMap<>();
+    /** Where cgroup2 is mounted: /sys/fs/cgroup on unified hosts, /sys/fs/cgroup/unified on hybrid ones. */
+    private final String cgroup2Root = dev.palisade.kernel.sys.Cgroups.cgroup2MountPoint().map(Path::toString)
+            .orElse("/sys/fs/cgroup");
     private final Map<Integer, String> pendingInterpreter = new java.util.HashMap<>();
 
     private final AtomicLong decided = new AtomicLong(), denied = new AtomicLong(), failures = new AtomicLong(),
@@ -99,11 +104,11 @@ public final class FanotifyEnforcer implements Enforcer {
     /**
      * A container's fanotify group.
      *
-     * @param mountNamespace the container's mount namespace: a task in it is the container's
-     * @param rootMountId    the mount id of the container's root: only files on it are cached
+     * @param cgroupId    the container's cgroup: a task in it is the container's
+     * @param rootMountId the mount id of the container's root: only files on it are cached
      */
-    private record Group(int fd, long cgroupId, String mountNamespace, List<String> marks, long rootMountId,
-                         AtomicLong generation, int[] ignoreMarks) {}
+    private record Group(int fd, long cgroupId, List<String> marks, long rootMountId, AtomicLong generation,
+                         int[] ignoreMarks) {}
 
     /**
      * @param openCacheable the file verdict depends on the path alone, so an allowed open may be cached
@@ -138,19 +143,18 @@ public final class FanotifyEnforcer implements Enforcer {
     private static final int UID_UNREAD = Integer.MIN_VALUE, STAT_UNREAD = Integer.MIN_VALUE;
 
     /**
-     * What is known about a task. Only the mount namespace is read up front; the rest when a decision or an alert
-     * needs it.
+     * What is known about a task. Only the cgroup is read up front; the rest when a decision or an alert needs it.
      *
      * @param uid  {@link #UID_UNREAD} until needed
      * @param ppid {@link #STAT_UNREAD} until needed (tty comes with it)
      */
-    private record PidFacts(String mountNamespace, int uid, int ppid, boolean tty, long expires) {
+    private record PidFacts(long cgroupId, int uid, int ppid, boolean tty, long expires) {
         PidFacts withUid(int u) {
-            return new PidFacts(mountNamespace, u, ppid, tty, expires);
+            return new PidFacts(cgroupId, u, ppid, tty, expires);
         }
 
         PidFacts withStat(int p, boolean t) {
-            return new PidFacts(mountNamespace, uid, p, t, expires);
+            return new PidFacts(cgroupId, uid, p, t, expires);
         }
     }
 
@@ -265,7 +269,7 @@ public final class FanotifyEnforcer implements Enforcer {
                 throw new EnforcementException("container " + c.containerId() + ": cannot mark " + p + ": " + e.getMessage(), e);
             }
         }
-        Group g = new Group(fd, c.cgroupId(), mountNamespace, List.copyOf(marked),
+        Group g = new Group(fd, c.cgroupId(), List.copyOf(marked),
                 Libc.mountId("/proc/" + pid + "/root"), new AtomicLong(), new int[1]);
         groupsByFd.put(fd, g);
         synchronized (scratchEvent) {
@@ -383,10 +387,10 @@ public final class FanotifyEnforcer implements Enforcer {
         boolean exec = (mask & FAN_OPEN_EXEC_PERM) != 0;
         Protected p = byCgroup.get(g.cgroupId());
         if (p == null || p.group() != g) return FAN_ALLOW; // the container is being removed
-        // The group marks only this container's mounts; the task is the container's when it lives in the container's
-        // mount namespace (one read of a /proc link, cached). That is asked first only when the rules look at the
-        // task; otherwise only before a denial or an alert, since an allow is an allow for any task. Cached facts stay
-        // right for an exec's own decision: bprm checks run with the task's credentials and terminal from before it.
+        // The group marks only this container's mounts; the task is the container's when it is in the container's
+        // cgroup (read once per task, cached). That is asked first only when the rules look at the task; otherwise
+        // only before a denial or an alert, since an allow is an allow for any task. Cached facts stay right for an
+        // exec's own decision: bprm checks run with the task's credentials and terminal from before it.
         Needs needs = p.needs();
         boolean taskFacts = exec ? needs.processSource() || needs.processOwner() || needs.tty()
                 : needs.fileSource() || needs.fileOwner() || needs.tty();
@@ -475,21 +479,31 @@ public final class FanotifyEnforcer implements Enforcer {
     /** Whether the task lives in the group's container (counted as foreign when not: allowed, not judged). */
     private boolean containerTask(Group g, int pid) {
         PidFacts facts = facts(pid);
-        if (facts != null && facts.mountNamespace().equals(g.mountNamespace())) return true;
+        if (facts != null && facts.cgroupId() == g.cgroupId()) return true;
         foreign.incrementAndGet(); // the host or another container touching this one's files: not ours to judge
         return false;
     }
 
-    /** A task's mount namespace, and room for what else is read about it; cached for a second (pids are reused slowly). */
+    /** A task's cgroup, and room for what else is read about it; cached for a second (pids are reused slowly). */
     private PidFacts facts(int pid) {
         PidFacts f = current(pid);
         if (f != null) return f;
-        String ns = proc.mountNamespace(pid);
-        if (ns.isEmpty()) return null;
-        f = new PidFacts(ns, UID_UNREAD, STAT_UNREAD, false, System.nanoTime() + PID_CACHE_NANOS);
+        String cg = proc.cgroupPath(pid);
+        if (cg == null) return null;
+        long id = cgroupIds.computeIfAbsent(cg, this::cgroupId);
+        f = new PidFacts(id, UID_UNREAD, STAT_UNREAD, false, System.nanoTime() + PID_CACHE_NANOS);
         if (pids.size() > 65536) pids.clear();
+        if (cgroupIds.size() > 65536) cgroupIds.clear();
         pids.put(pid, f);
         return f;
+    }
+
+    private long cgroupId(String path) {
+        try {
+            return ((Number) Files.getAttribute(Path.of(cgroup2Root + path), "unix:ino")).longValue();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Parent pid and terminal, from one read of /proc/pid/stat when first needed. */

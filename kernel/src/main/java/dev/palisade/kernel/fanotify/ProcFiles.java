@@ -19,7 +19,7 @@ final class ProcFiles implements AutoCloseable {
     private static final byte[] STAT = "/stat".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STATUS = "/status".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EXE = "/exe".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] MNT_NS = "/ns/mnt".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CGROUP = "/cgroup".getBytes(StandardCharsets.US_ASCII);
     private static final String DELETED = " (deleted)";
 
     private final Arena arena = Arena.ofConfined();
@@ -43,10 +43,17 @@ final class ProcFiles implements AutoCloseable {
         return e.endsWith(DELETED) ? e.substring(0, e.length() - DELETED.length()) : e;
     }
 
-    /** The task's mount namespace ("mnt:[4026531841]"), "" when gone. */
-    String mountNamespace(int pid) {
-        path(PROC, pid, MNT_NS);
-        return link();
+    /** The cgroup v2 path of pid ("/kubepods/..."), or null when the task is gone. */
+    String cgroupPath(int pid) {
+        int n = read(PROC, pid, CGROUP);
+        for (int line = 0; line < n; ) {
+            int end = indexOf('\n', line, n);
+            if (end - line >= 3 && bytes[line] == '0' && bytes[line + 1] == ':' && bytes[line + 2] == ':') {
+                return new String(bytes, line + 3, end - line - 3, StandardCharsets.UTF_8);
+            }
+            line = end + 1;
+        }
+        return null;
     }
 
     /** Parent pid and terminal from one read of {@code /proc/<pid>/stat}; null when the task is gone. */
