@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
@@ -56,19 +55,6 @@ class TelemetryHubTest {
         }
     }
 
-    /** Takes one record and never finishes delivering it: a destination that hangs. */
-    static final class HangingOutput implements TelemetryOutput {
-        @Override
-        public String name() {
-            return "hanging";
-        }
-
-        @Override
-        public Flow<Telemetry, Delivery, NotUsed> deliveryFlow(ErrorReport errors) {
-            return Flow.<Telemetry>create().mapAsync(1, r -> new CompletableFuture<Delivery>());
-        }
-    }
-
     /** Crashes on every 1000th record it sees. */
     static final class CrashingOutput implements TelemetryOutput {
         final AtomicLong seen = new AtomicLong();
@@ -95,7 +81,7 @@ class TelemetryHubTest {
     void aHangingSinkStallsNeitherTheHubNorAFastSinkAndItsLossesAreCountedExactly() throws Exception {
         var fast = new CountingOutput("fast");
         var fastSink = new IsolatedSink(fast, settings(100_000));
-        var hangingSink = new IsolatedSink(new HangingOutput(), settings(100));
+        var hangingSink = new IsolatedSink(TestOutputs.hanging(), settings(100));
         TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(fastSink, hangingSink), null);
         int n = 20_000;
         for (int i = 0; i < n; i++) assertTrue(hub.offer(TestRecords.alert(i)), "hub refused record " + i);

@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Limits of fanotify, by design of the kernel interface: the permission event does not say whether an open is
  * for writing, so {@code readOnly} rules cannot deny writes here (a file a rule makes read-only is allowed like a
- * read); files on pseudo filesystems (/proc, /sys) are not marked; network and capability rules are not enforced
+ * read); files on pseudo filesystems (/proc, /sys) are not marked; a mount namespace a privileged container makes
+ * for itself holds copies of its mounts, which carry no marks; network and capability rules are not enforced
  * (the monitor reports them).
  */
 public final class FanotifyEnforcer implements Enforcer {

@@ -6,7 +6,6 @@ import dev.palisade.telemetry.Alert;
 import dev.palisade.telemetry.Telemetry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.NotUsed;
@@ -38,14 +37,9 @@ public final class AlertMetricsOutput implements TelemetryOutput {
 
     @Override
     public Flow<Telemetry, Delivery, NotUsed> deliveryFlow(ErrorReport errors) {
-        return Flow.<Telemetry>create().map(List::of).via(batchDeliveryFlow(errors));
-    }
-
-    @Override
-    public Flow<List<Telemetry>, Delivery, NotUsed> batchDeliveryFlow(ErrorReport errors) {
-        return Flow.<List<Telemetry>>create().map(batch -> {
-            for (Telemetry r : batch) if (r instanceof Alert a) count(a);
-            return Delivery.of(batch.size(), 0);
+        return Flow.<Telemetry>create().map(r -> {
+            if (r instanceof Alert a) count(a);
+            return Delivery.ONE;
         });
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.palisade.streams.StreamsTestKit;
 import dev.palisade.streams.TelemetryHub;
+import dev.palisade.streams.TestOutputs;
 import dev.palisade.streams.TestRecords;
 import dev.palisade.streams.sink.Delivery;
 import dev.palisade.streams.sink.DropReason;
@@ -17,7 +18,6 @@ import dev.palisade.telemetry.TelemetryTypes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,19 +62,6 @@ class DropAlertsTest {
         assertEquals("sink_stdout_buffer_full=1", drops.next(now, Duration.ofSeconds(10)).orElseThrow().data());
     }
 
-    /** Takes records and never delivers them. */
-    static final class HangingOutput implements TelemetryOutput {
-        @Override
-        public String name() {
-            return "hanging";
-        }
-
-        @Override
-        public Flow<Telemetry, Delivery, NotUsed> deliveryFlow(ErrorReport errors) {
-            return Flow.<Telemetry>create().mapAsync(1, r -> new CompletableFuture<Delivery>());
-        }
-    }
-
     /** Remembers what it delivers. */
     static final class KeepingOutput implements TelemetryOutput {
         final List<Telemetry> seen = new CopyOnWriteArrayList<>();
@@ -95,7 +82,7 @@ class DropAlertsTest {
 
     @Test
     void aSinkThatDropsIsReportedToTheOthersAsASystemEvent() throws Exception {
-        var hanging = new IsolatedSink(new HangingOutput(), SinkSettings.defaults(10));
+        var hanging = new IsolatedSink(TestOutputs.hanging(), SinkSettings.defaults(10));
         var keeping = new KeepingOutput();
         var kept = new IsolatedSink(keeping, SinkSettings.defaults(10_000));
         TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(hanging, kept), null);
