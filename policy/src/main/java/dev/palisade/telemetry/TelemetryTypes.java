@@ -19,6 +19,8 @@ public final class TelemetryTypes {
     public static final String OP_ALERT_THRESHOLD = "AlertThreshold";
     /** A system event saying how many records were dropped, and where, since the previous one. */
     public static final String OP_DROPPED = "Dropped";
+    /** A system event saying how many enforcer decisions failed (answered by the fail-open/closed setting). */
+    public static final String OP_ENFORCER_FAILURE = "EnforcerFailure";
 
     public static final String PASSED = "Passed";
     /** errno EACCES: what BPF-LSM returns, as KubeArmor does. */

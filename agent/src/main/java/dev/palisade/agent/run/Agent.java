@@ -23,7 +23,7 @@ import dev.palisade.streams.sink.DropReason;
 import dev.palisade.streams.sink.IsolatedSink;
 import dev.palisade.streams.metrics.MetricsServer;
 import dev.palisade.streams.metrics.Readiness;
-import dev.palisade.streams.pipeline.DropAlerts;
+import dev.palisade.streams.pipeline.CounterAlerts;
 import dev.palisade.streams.pipeline.EnforcementAlerts;
 import dev.palisade.streams.pipeline.EventPipeline;
 import dev.palisade.streams.pipeline.EventProcessor;
@@ -150,7 +150,7 @@ public final class Agent implements AutoCloseable {
         stack.add(() -> pipeline.stop().toCompletableFuture().get(5, TimeUnit.SECONDS));
 
         bindMetrics(registry, pipeline, reader, counters, enforcer);
-        startDropAlerts(config, identity, reader, pipeline, counters);
+        startCounterAlerts(config, identity, reader, pipeline, counters, enforcer, settings.failClosed());
 
         MonitorVisibility visibility = new MonitorVisibility() {
             @Override
@@ -275,31 +275,41 @@ public final class Agent implements AutoCloseable {
         };
     }
 
-    /** Every drop counter, read once per interval; one SystemEvent alert when any of them grew. */
-    private void startDropAlerts(Config config, NodeIdentity identity, RingBufferReader reader, EventPipeline pipeline,
-                                 PipelineCounters counters) {
+    /**
+     * Every drop counter, and the enforcer's failed decisions, read once per interval; one SystemEvent alert for each
+     * kind when any of its counters grew.
+     */
+    private void startCounterAlerts(Config config, NodeIdentity identity, RingBufferReader reader, EventPipeline pipeline,
+                                    PipelineCounters counters, Enforcer enforcer, boolean failClosed) {
         java.time.Duration interval = config.getDuration("palisade.pipeline.drop-alert-interval");
         if (interval.isZero() || interval.isNegative()) return;
-        List<DropAlerts.Counter> all = new java.util.ArrayList<>(List.of(
-                new DropAlerts.Counter("ring_lost", () -> reader.stats().lost()),
-                new DropAlerts.Counter("pipeline_dropped", () -> pipeline.handle().dropped()),
-                new DropAlerts.Counter("pipeline_malformed", () -> pipeline.handle().malformed()),
-                new DropAlerts.Counter("decisions_dropped", counters::droppedDecisions),
-                new DropAlerts.Counter("hub_dropped", () -> outputs.hub().counters().dropped())));
+        List<CounterAlerts.Counter> all = new java.util.ArrayList<>(List.of(
+                new CounterAlerts.Counter("ring_lost", () -> reader.stats().lost()),
+                new CounterAlerts.Counter("pipeline_dropped", () -> pipeline.handle().dropped()),
+                new CounterAlerts.Counter("pipeline_malformed", () -> pipeline.handle().malformed()),
+                new CounterAlerts.Counter("decisions_dropped", counters::droppedDecisions),
+                new CounterAlerts.Counter("hub_dropped", () -> outputs.hub().counters().dropped())));
         for (IsolatedSink s : outputs.hub().sinks()) {
             for (DropReason r : DropReason.values()) {
-                all.add(new DropAlerts.Counter("sink_" + s.name() + "_" + r.tag(), () -> s.counters().dropped(r)));
+                all.add(new CounterAlerts.Counter("sink_" + s.name() + "_" + r.tag(), () -> s.counters().dropped(r)));
             }
         }
         outputs.feederSubscribers().ifPresent(f -> {
             for (FeederSubscribers.Method m : FeederSubscribers.Method.values()) {
-                all.add(new DropAlerts.Counter("grpc_" + m.name().toLowerCase(java.util.Locale.ROOT) + "_clients_dropped",
+                all.add(new CounterAlerts.Counter("grpc_" + m.name().toLowerCase(java.util.Locale.ROOT) + "_clients_dropped",
                         () -> f.dropped(m)));
             }
         });
-        DropAlerts drops = new DropAlerts(identity, all);
-        var task = system.scheduler().scheduleAtFixedRate(interval, interval,
-                () -> drops.next(java.time.Instant.now(), interval).ifPresent(outputs.hub()::offer), system.executionContext());
+        CounterAlerts drops = CounterAlerts.drops(identity, all);
+        List<CounterAlerts> reports = new java.util.ArrayList<>(List.of(drops));
+        if (enforcer instanceof FanotifyEnforcer f) {
+            reports.add(CounterAlerts.enforcerFailures(identity, failClosed,
+                    List.of(new CounterAlerts.Counter("fanotify", f::failures))));
+        }
+        var task = system.scheduler().scheduleAtFixedRate(interval, interval, () -> {
+            java.time.Instant now = java.time.Instant.now();
+            for (CounterAlerts r : reports) r.next(now, interval).ifPresent(outputs.hub()::offer);
+        }, system.executionContext());
         stack.add(task::cancel);
     }
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DropAlertsTest {
+class CounterAlertsTest {
     private final ActorTestKit kit = StreamsTestKit.create("drop-alerts-test");
     private static final NodeIdentity NODE = new NodeIdentity("default", "node-1");
 
@@ -41,8 +41,8 @@ class DropAlertsTest {
     @Test
     void saysNothingUntilSomethingIsLostThenNamesEachCounterThatGrewOnce() {
         AtomicLong ring = new AtomicLong(7), sink = new AtomicLong();
-        DropAlerts drops = new DropAlerts(NODE, List.of(new DropAlerts.Counter("ring_lost", ring::get),
-                new DropAlerts.Counter("sink_stdout_buffer_full", sink::get)));
+        CounterAlerts drops = CounterAlerts.drops(NODE, List.of(new CounterAlerts.Counter("ring_lost", ring::get),
+                new CounterAlerts.Counter("sink_stdout_buffer_full", sink::get)));
         Instant now = Instant.parse("2026-12-06T10:00:00Z");
         assertTrue(drops.next(now, Duration.ofSeconds(10)).isEmpty(), "what was lost before it started is not reported");
 
@@ -52,14 +52,21 @@ class DropAlertsTest {
         assertEquals(TelemetryTypes.SYSTEM_EVENT, a.type());
         assertEquals(TelemetryTypes.OP_DROPPED, a.operation());
         assertEquals("ring_lost=3 sink_stdout_buffer_full=250", a.data());
-        assertTrue(a.message().startsWith("253 record(s) dropped in the last 10 s: 3 ring_lost, 250 sink_stdout_buffer_full"),
-                a.message());
+        assertEquals("253 record(s) dropped in the last 10 s: 3 ring_lost, 250 sink_stdout_buffer_full", a.message());
         assertEquals("node-1", a.hostName());
         assertEquals("2026-12-06T10:00:00.000000Z", a.updatedTime());
 
         assertTrue(drops.next(now, Duration.ofSeconds(10)).isEmpty(), "each loss is reported once");
         sink.incrementAndGet();
         assertEquals("sink_stdout_buffer_full=1", drops.next(now, Duration.ofSeconds(10)).orElseThrow().data());
+
+        AtomicLong failed = new AtomicLong();
+        CounterAlerts failures = CounterAlerts.enforcerFailures(NODE, false, List.of(new CounterAlerts.Counter("fanotify", failed::get)));
+        assertTrue(failures.next(now, Duration.ofSeconds(10)).isEmpty());
+        failed.addAndGet(2);
+        Alert f = failures.next(now, Duration.ofSeconds(10)).orElseThrow();
+        assertEquals(TelemetryTypes.OP_ENFORCER_FAILURE, f.operation());
+        assertEquals("2 enforcer decision(s) failed and were answered allow (fail-open) in the last 10 s: 2 fanotify", f.message());
     }
 
     /** Remembers what it delivers. */
@@ -86,7 +93,7 @@ class DropAlertsTest {
         var keeping = new KeepingOutput();
         var kept = new IsolatedSink(keeping, SinkSettings.defaults(10_000));
         TelemetryHub hub = TelemetryHub.start(kit.system(), List.of(hanging, kept), null);
-        DropAlerts drops = new DropAlerts(NODE, List.of(new DropAlerts.Counter("sink_hanging_buffer_full",
+        CounterAlerts drops = CounterAlerts.drops(NODE, List.of(new CounterAlerts.Counter("sink_hanging_buffer_full",
                 () -> hanging.counters().dropped(DropReason.BUFFER_FULL))));
         for (int i = 0; i < 100; i++) hub.offer(TestRecords.log(i));
         StreamsTestKit.await("the hanging sink dropping", Duration.ofSeconds(10),
