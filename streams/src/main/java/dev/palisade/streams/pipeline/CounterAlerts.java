@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * dropping may drop it too: its counters still say so, and the next alert counts that as well.
  */
 public final class CounterAlerts {
-    /** One drop counter: a short name for the alert and where its running total is read. */
+    /** One counter: a short name for the alert and where its running total is read. */
     public record Counter(String name, LongSupplier total) {}
 
     private final NodeIdentity node;

@@ -3,12 +3,11 @@ package dev.palisade.streams.pipeline;
 import dev.palisade.kernel.event.MonitorEvent;
 import dev.palisade.kernel.event.MonitorEventDecoder;
 import dev.palisade.kernel.ring.RingRecordHandler;
+import dev.palisade.streams.BatchQueue;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -27,24 +26,20 @@ public final class RingBufferSource {
 
     /** What the source materializes to: the handler to give the ring reader, and its counters. */
     public static final class Handle implements RingRecordHandler {
-        private final BoundedSourceQueue<List<MonitorEvent>> queue;
-        private final int capacity;
-        private final AtomicInteger queued; // events in the queue; the stream takes them off
+        private final BatchQueue<MonitorEvent> queue;
         private final MonitorEventDecoder decoder = new MonitorEventDecoder(4096);
         private final AtomicLong offered = new AtomicLong();
         private final AtomicLong dropped = new AtomicLong();
         private final AtomicLong malformed = new AtomicLong();
         private List<MonitorEvent> batch = new ArrayList<>(MAX_BATCH); // the drain thread's own
 
-        Handle(BoundedSourceQueue<List<MonitorEvent>> queue, int capacity, AtomicInteger queued) {
+        Handle(BatchQueue<MonitorEvent> queue) {
             this.queue = queue;
-            this.capacity = capacity;
-            this.queued = queued;
         }
 
         @Override
         public void onRecord(MemorySegment segment, long offset, int length) {
-            if (queued.get() + batch.size() >= capacity) {
+            if (queue.depth() + batch.size() >= queue.capacity()) {
                 offered.incrementAndGet();
                 dropped.incrementAndGet();
                 return;
@@ -76,8 +71,7 @@ public final class RingBufferSource {
         private boolean offerAll(List<MonitorEvent> events) {
             int n = events.size();
             offered.addAndGet(n);
-            if (queued.addAndGet(n) <= capacity && queue.offer(events) == QueueOfferResult.enqueued()) return true;
-            queued.addAndGet(-n);
+            if (queue.offer(events) == QueueOfferResult.enqueued()) return true;
             dropped.addAndGet(n);
             return false;
         }
@@ -98,7 +92,7 @@ public final class RingBufferSource {
 
         /** Events waiting in the queue. */
         public int depth() {
-            return Math.max(0, queued.get());
+            return queue.depth();
         }
 
         public void complete() {
@@ -108,12 +102,7 @@ public final class RingBufferSource {
 
     /** @param bufferSize events the queue holds before it drops */
     public static Source<List<MonitorEvent>, Handle> create(int bufferSize) {
-        AtomicInteger queued = new AtomicInteger();
-        return Source.<List<MonitorEvent>>queue(bufferSize)
-                .map(batch -> {
-                    queued.addAndGet(-batch.size());
-                    return batch;
-                })
-                .mapMaterializedValue(q -> new Handle(q, bufferSize, queued));
+        return BatchQueue.<MonitorEvent>source(bufferSize, depth -> { })
+                .mapMaterializedValue(Handle::new);
     }
 }

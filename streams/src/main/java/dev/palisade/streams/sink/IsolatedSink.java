@@ -1,5 +1,6 @@
 package dev.palisade.streams.sink;
 
+import dev.palisade.streams.BatchQueue;
 import dev.palisade.streams.TelemetryKind;
 import dev.palisade.telemetry.Telemetry;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -16,7 +16,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.Attributes;
-import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -24,7 +23,6 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.RestartFlow;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,38 +72,30 @@ public final class IsolatedSink {
      */
     public Running start(ActorSystem<?> system) {
         if (!started.compareAndSet(false, true)) throw new IllegalStateException("sink " + name() + " already started");
-        AtomicInteger queued = new AtomicInteger();
         var restarting = RestartFlow.onFailuresWithBackoff(settings.restartSettings(), this::incarnation);
-        Pair<Pair<BoundedSourceQueue<List<Telemetry>>, UniqueKillSwitch>, CompletionStage<Done>> mat =
-                Source.<List<Telemetry>>queue(settings.bufferSize())
-                        .map(batch -> {
-                            counters.setQueueDepth(queued.addAndGet(-batch.size()));
-                            return batch;
-                        })
+        Pair<Pair<BatchQueue<Telemetry>, UniqueKillSwitch>, CompletionStage<Done>> mat =
+                BatchQueue.<Telemetry>source(settings.bufferSize(), counters::setQueueDepth)
                         .viaMat(KillSwitches.single(), Keep.both())
                         .via(restarting)
                         .toMat(Sink.ignore(), Keep.both())
                         .withAttributes(output.blocking() ? ActorAttributes.dispatcher(BLOCKING_DISPATCHER) : Attributes.none())
                         .run(system);
         CompletionStage<Done> done = mat.second().whenComplete((d, ex) -> reconcile(ex));
-        return new Running(mat.first().first(), mat.first().second(), done, queued);
+        return new Running(mat.first().first(), mat.first().second(), done);
     }
 
     /** A started sink: where records go in, its completion, and a switch that abandons whatever it still holds. */
     public final class Running {
-        private final BoundedSourceQueue<List<Telemetry>> queue;
+        private final BatchQueue<Telemetry> queue;
         private final UniqueKillSwitch killSwitch;
         private final CompletionStage<Done> done;
-        private final AtomicInteger queued; // records in the queue; the stream takes them off
         private final Set<TelemetryKind> kinds = settings.kinds();
         private final boolean everyKind = kinds.containsAll(EnumSet.allOf(TelemetryKind.class));
 
-        private Running(BoundedSourceQueue<List<Telemetry>> queue, UniqueKillSwitch killSwitch, CompletionStage<Done> done,
-                        AtomicInteger queued) {
+        private Running(BatchQueue<Telemetry> queue, UniqueKillSwitch killSwitch, CompletionStage<Done> done) {
             this.queue = queue;
             this.killSwitch = killSwitch;
             this.done = done;
-            this.queued = queued;
         }
 
         public String name() {
@@ -127,19 +117,11 @@ public final class IsolatedSink {
             if (n == 0) return;
             // A refused batch is counted as dropped before it is counted as offered, and an accepted one as offered
             // only once it is queued: a concurrent reader never sees records in flight that will never settle.
-            if (queued.addAndGet(n) > settings.bufferSize()) {
-                queued.addAndGet(-n);
-                counters.countDropped(DropReason.BUFFER_FULL, n);
-                counters.countOffered(n);
-                return;
-            }
             QueueOfferResult result = queue.offer(taken);
             if (result == QueueOfferResult.enqueued()) {
                 counters.countOffered(n);
-                counters.setQueueDepth(queued.get());
                 return;
             }
-            queued.addAndGet(-n);
             counters.countDropped(result == QueueOfferResult.dropped() ? DropReason.BUFFER_FULL : DropReason.ABORTED, n);
             counters.countOffered(n);
         }
@@ -159,11 +141,7 @@ public final class IsolatedSink {
          * holds is counted as aborted now, and later offers are refused.
          */
         public void abandon() {
-            try {
-                queue.fail(new IllegalStateException("sink " + name() + " abandoned"));
-            } catch (IllegalStateException alreadyCompleted) {
-                // completed by the shutdown: it refuses offers already
-            }
+            queue.fail(new IllegalStateException("sink " + name() + " abandoned")); // if not completed by the shutdown already
             reconcile(null);
         }
 
