@@ -11,6 +11,7 @@ import dev.palisade.kernel.enforce.EnforcerKind;
 import dev.palisade.kernel.ffm.Errno;
 import dev.palisade.kernel.ffm.Libc;
 import dev.palisade.kernel.ffm.NativeException;
+import dev.palisade.kernel.sys.Cgroups;
 import dev.palisade.policy.compile.ClassMode;
 import dev.palisade.policy.compile.OperationClass;
 import dev.palisade.policy.compile.RuleSet;
@@ -95,7 +96,7 @@ public final class FanotifyEnforcer implements Enforcer {
     private final Map<Integer, PidFacts> pids = new java.util.HashMap<>();
     private final Map<String, Long> cgroupIds = new java.util.HashMap<>();
     /** Where cgroup2 is mounted: /sys/fs/cgroup on unified hosts, /sys/fs/cgroup/unified on hybrid ones. */
-    private final String cgroup2Root = dev.palisade.kernel.sys.Cgroups.cgroup2MountPoint().map(Path::toString)
+    private final String cgroup2Root = Cgroups.cgroup2MountPoint().map(Path::toString)
             .orElse("/sys/fs/cgroup");
     private final Map<Integer, String> pendingInterpreter = new java.util.HashMap<>();
 
@@ -112,26 +113,27 @@ public final class FanotifyEnforcer implements Enforcer {
                          int[] ignoreMarks) {}
 
     /**
-     * @param openCacheable the file verdict depends on the path alone, so an allowed open may be cached
-     * @param needs         which facts beyond the path the rules look at: the rest is read only for an alert
+     * @param process what the process rules look at beyond the path (the rest is read only for an alert)
+     * @param file    what the file rules look at beyond the path; nothing means an allowed open may be cached
      */
-    private record Protected(ContainerInfo container, RuleSet rules, Group group, boolean openCacheable, Needs needs) {}
+    private record Protected(RuleSet rules, Group group, Needs process, Needs file) {}
 
-    /** Per class, whether some rule has a {@code fromSource} or an {@code ownerOnly} condition; whether any looks at the tty. */
-    private record Needs(boolean processSource, boolean processOwner, boolean fileSource, boolean fileOwner, boolean tty) {
-        static Needs of(RuleSet rules) {
-            boolean ps = false, po = false, fs = false, fo = false, tty = false;
+    /** Whether some rule of a class has a {@code fromSource}, an {@code ownerOnly} or a tty condition. */
+    private record Needs(boolean source, boolean owner, boolean tty) {
+        static Needs of(RuleSet rules, OperationClass c) {
+            boolean source = false, owner = false, tty = false;
             for (var r : rules.rules()) {
-                if (r.operation() == OperationClass.PROCESS) {
-                    ps |= r.source() != null;
-                    po |= r.ownerOnly();
-                } else if (r.operation() == OperationClass.FILE) {
-                    fs |= r.source() != null;
-                    fo |= r.ownerOnly();
-                }
+                if (r.operation() != c) continue;
+                source |= r.source() != null;
+                owner |= r.ownerOnly();
                 tty |= r.tty();
             }
-            return new Needs(ps, po, fs, fo, tty);
+            return new Needs(source, owner, tty);
+        }
+
+        /** Some rule looks at the task, not only at the path. */
+        boolean task() {
+            return source || owner || tty;
         }
     }
 
@@ -219,23 +221,15 @@ public final class FanotifyEnforcer implements Enforcer {
         Protected old = byCgroup.get(c.cgroupId());
         Group group = old != null ? old.group() : null;
         if (group == null && needsMarks(w.rules())) group = open(c);
-        byCgroup.put(c.cgroupId(), new Protected(c, w.rules(), group, cacheAllowedOpens && openCacheable(w.rules()),
-                Needs.of(w.rules())));
-        if (old != null && old.group() != null && old.rules() != w.rules()) flushIgnoreMarks(old.group());
+        byCgroup.put(c.cgroupId(), new Protected(w.rules(), group, Needs.of(w.rules(), OperationClass.PROCESS),
+                Needs.of(w.rules(), OperationClass.FILE)));
+        if (old != null && old.group() != null && old.rules() != w.rules()) rulesChanged(old.group());
     }
 
     /** Only classes fanotify can act on (process, file) with a rule or an allow-list need events at all. */
     private static boolean needsMarks(RuleSet rules) {
         return rules.mode(OperationClass.PROCESS) != ClassMode.OPEN || rules.mode(OperationClass.FILE) != ClassMode.OPEN
                 || rules.rules().stream().anyMatch(r -> r.operation() == OperationClass.PROCESS || r.operation() == OperationClass.FILE);
-    }
-
-    /** File verdicts that depend on the path alone: no rule of the file class looks at the source, owner or tty. */
-    private static boolean openCacheable(RuleSet rules) {
-        for (var r : rules.rules()) {
-            if (r.operation() == OperationClass.FILE && (r.source() != null || r.ownerOnly() || r.tty())) return false;
-        }
-        return true;
     }
 
     /** The container's group: created, its mounts marked, and handed to the reader. */
@@ -304,11 +298,16 @@ public final class FanotifyEnforcer implements Enforcer {
     }
 
     /**
-     * Drops every ignore mark of the group (its mount marks stay). The reader thread sees the new generation and
-     * flushes again if it marked a file from the old rules meanwhile.
+     * The container's rules changed: what the old ones allowed is asked about again. The reader thread sees the new
+     * generation and flushes again if it marked a file from the old rules meanwhile.
      */
-    private static void flushIgnoreMarks(Group g) {
+    private static void rulesChanged(Group g) {
         g.generation().incrementAndGet();
+        flushIgnoreMarks(g);
+    }
+
+    /** Drops every ignore mark of the group (its mount marks stay). */
+    private static void flushIgnoreMarks(Group g) {
         int rc = Libc.fanotifyMarkFd(g.fd(), FAN_MARK_FLUSH, 0, -1);
         if (rc != 0) LOG.warn("fanotify: flushing the open cache of group {} failed: errno {}", g.fd(), -rc);
     }
@@ -392,52 +391,36 @@ public final class FanotifyEnforcer implements Enforcer {
         // cgroup (read once per task, cached). That is asked first only when the rules look at the task; otherwise
         // only before a denial or an alert, since an allow is an allow for any task. Cached facts stay right for an
         // exec's own decision: bprm checks run with the task's credentials and terminal from before it.
-        Needs needs = p.needs();
-        boolean taskFacts = exec ? needs.processSource() || needs.processOwner() || needs.tty()
-                : needs.fileSource() || needs.fileOwner() || needs.tty();
-        if (taskFacts && !containerTask(g, pid)) return FAN_ALLOW;
+        Needs needs = exec ? p.process() : p.file();
+        if (needs.task() && !containerTask(g, pid)) return FAN_ALLOW;
         String path = proc.fdPath(eventFd);
         if (exec && isInterpreterOf(pendingInterpreter.remove(pid), path)) return FAN_ALLOW; // ld.so of the exec just allowed
         // Only what the rules look at is read for the decision (each read is a system call the opening task waits
         // for); an alert reads the rest.
-        boolean stated = false;
-        Verdict v;
-        OperationClass op;
-        String source;
+        String source = needs.source() ? sourceOf(exec, pid) : null;
         int uid = -1, owner = -1;
-        if (exec) {
-            op = OperationClass.PROCESS;
-            // As bprm_check_security sees it: the source of an exec is the parent task's executable.
-            source = needs.processSource() ? parentExe(pid) : null;
-            if (needs.processOwner()) {
-                stated = Libc.statxFd(eventFd, emptyPath, statx) == 0;
-                owner = stated ? Libc.statxUid(statx) : -1;
-                uid = uidOf(pid);
-            }
-            v = p.rules().matcher().process(path, emptyToNull(source), needs.tty() && ttyOf(pid), uid, owner, null);
-        } else {
-            op = OperationClass.FILE;
-            source = needs.fileSource() ? exeOf(pid) : null;
-            if (needs.fileOwner()) {
-                stated = Libc.statxFd(eventFd, emptyPath, statx) == 0;
-                owner = stated ? Libc.statxUid(statx) : -1;
-                uid = uidOf(pid);
-            }
-            v = p.rules().matcher().file(path, emptyToNull(source), false, needs.tty() && ttyOf(pid), uid, owner);
+        if (needs.owner()) {
+            owner = Libc.statxFd(eventFd, emptyPath, statx) == 0 ? Libc.statxUid(statx) : -1;
+            uid = uidOf(pid);
         }
+        boolean tty = needs.tty() && ttyOf(pid);
+        OperationClass op = exec ? OperationClass.PROCESS : OperationClass.FILE;
+        Verdict v = exec ? p.rules().matcher().process(path, emptyToNull(source), tty, uid, owner, null)
+                : p.rules().matcher().file(path, emptyToNull(source), false, tty, uid, owner);
         boolean deny = v.denied();
-        if ((deny || v.alert()) && !taskFacts && !containerTask(g, pid)) return FAN_ALLOW;
+        if ((deny || v.alert()) && !needs.task() && !containerTask(g, pid)) return FAN_ALLOW;
         decided.incrementAndGet();
         if (exec && !deny) {
             String interp = ElfInterpreter.of(eventFd, elfScratch);
             if (interp != null) pendingInterpreter.put(pid, interp);
         }
         if (deny) denied.incrementAndGet();
-        if (!exec && !deny && !v.alert() && p.openCacheable()) {
-            if (stated || Libc.statxFd(eventFd, emptyPath, statx) == 0) cache(g, eventFd, generation);
+        if (!exec && !deny && !v.alert() && cacheAllowedOpens && !needs.task()
+                && Libc.statxFd(eventFd, emptyPath, statx) == 0) {
+            cache(g, eventFd, generation);
         }
         if (v.alert()) {
-            if (source == null) source = exec ? parentExe(pid) : exeOf(pid);
+            if (source == null) source = sourceOf(exec, pid);
             events.accept(new EnforcementEvent(Instant.now(), pid, g.cgroupId(), uidOf(pid), op, path, source, v,
                     deny ? "Operation not permitted" : "Passed", EnforcerKind.FANOTIFY));
         }
@@ -461,7 +444,7 @@ public final class FanotifyEnforcer implements Enforcer {
         if (Libc.fanotifyMarkFd(g.fd(), FAN_MARK_ADD | FAN_MARK_IGNORED_MASK, FAN_OPEN_PERM, eventFd) != 0) return;
         count[0]++;
         cached.incrementAndGet();
-        if (g.generation().get() != generation) {
+        if (g.generation().get() != generation) { // marked from rules replaced meanwhile
             flushIgnoreMarks(g);
             count[0] = 0;
         }
@@ -501,8 +484,8 @@ public final class FanotifyEnforcer implements Enforcer {
 
     private long cgroupId(String path) {
         try {
-            return ((Number) Files.getAttribute(Path.of(cgroup2Root + path), "unix:ino")).longValue();
-        } catch (IOException | RuntimeException e) {
+            return Cgroups.cgroupId(Path.of(cgroup2Root + path));
+        } catch (RuntimeException gone) {
             return -1;
         }
     }
@@ -534,6 +517,11 @@ public final class FanotifyEnforcer implements Enforcer {
     private PidFacts current(int pid) {
         PidFacts f = pids.get(pid);
         return f != null && System.nanoTime() < f.expires() ? f : null;
+    }
+
+    /** The source of an operation as the rules mean it: for an exec its parent task's executable, else the task's own. */
+    private String sourceOf(boolean exec, int pid) {
+        return exec ? parentExe(pid) : exeOf(pid);
     }
 
     /** The executable of the task's parent ("" for none): the source of an exec. */

@@ -26,6 +26,7 @@ public final class Libc {
     public static final int F_DUPFD_CLOEXEC = 1030;
     public static final int EPOLL_CLOEXEC = O_CLOEXEC;
     public static final int EPOLL_CTL_ADD = 1;
+    public static final int EPOLL_CTL_DEL = 2;
     public static final int EPOLLIN = 1;
     public static final int EFD_CLOEXEC = O_CLOEXEC;
     public static final int EFD_NONBLOCK = O_NONBLOCK;
@@ -244,7 +245,7 @@ public final class Libc {
     /** Removes fd from the epoll set; 0 or negative errno (a closed fd has left it already). */
     public static int epollDel(int epfd, int fd) {
         try {
-            int rc = (int) EPOLL_CTL.invokeExact(CallState.segment(), epfd, 2 /* EPOLL_CTL_DEL */, fd, MemorySegment.NULL);
+            int rc = (int) EPOLL_CTL.invokeExact(CallState.segment(), epfd, EPOLL_CTL_DEL, fd, MemorySegment.NULL);
             return rc == 0 ? 0 : -CallState.errno();
         } catch (Throwable t) {
             throw new IllegalStateException("epoll_ctl", t);
