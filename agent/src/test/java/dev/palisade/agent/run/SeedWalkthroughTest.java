@@ -134,13 +134,18 @@ class SeedWalkthroughTest {
             try (RuncContainer c = nginx(dir, port)) {
                 await("container protected", Duration.ofSeconds(2),
                         () -> agent.node().view().current().byCgroupId(c.cgroupId()) != null);
-                await("nginx serving", Duration.ofSeconds(10), () -> {
-                    try {
-                        return get(port).equals("200 served by nginx");
-                    } catch (Exception e) {
-                        return false;
-                    }
-                });
+                try {
+                    await("nginx serving", Duration.ofSeconds(10), () -> {
+                        try {
+                            return get(port).equals("200 served by nginx");
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    });
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "\ncontainer log:\n" + c.log() + "\nalerts:\n"
+                            + (Files.exists(dir.resolve("alerts.jsonl")) ? Files.readString(dir.resolve("alerts.jsonl")) : ""), e);
+                }
 
                 // "; exit $?" keeps bash from exec'ing chroot in place: bash forks, so chroot's parent (the source of
                 // a process rule, as KubeArmor reads it) is bash, as in an interactive shell.

@@ -21,17 +21,21 @@ final class ElfInterpreter {
     /** The scratch buffer callers keep: one page. */
     static final int SCRATCH_SIZE = 4096;
     private static final int PT_INTERP = 3;
+    /** What {@link #of} says of a script ("#!"): the next exec-open of the task is its interpreter, an exec of its own. */
+    static final String SCRIPT = "#!";
 
     private ElfInterpreter() {}
 
     /**
-     * The interpreter path (little-endian 64-bit ELF), or null for static binaries, scripts and anything unreadable.
+     * The interpreter path (little-endian 64-bit ELF), {@link #SCRIPT} for a script, or null for static binaries and
+     * anything unreadable.
      *
      * @param scratch {@link #SCRATCH_SIZE} bytes the caller reuses
      */
     static String of(int fd, MemorySegment scratch) {
         try {
             long got = Libc.pread(fd, scratch, 0);
+            if (got >= 2 && scratch.get(JAVA_BYTE, 0) == '#' && scratch.get(JAVA_BYTE, 1) == '!') return SCRIPT;
             if (got < 64) return null;
             if (scratch.get(JAVA_INT_UNALIGNED, 0) != 0x464c457f || scratch.get(JAVA_BYTE, 4) != 2
                     || scratch.get(JAVA_BYTE, 5) != 1) return null;

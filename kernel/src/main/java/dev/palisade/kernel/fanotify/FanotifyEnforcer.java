@@ -91,6 +91,7 @@ public final class FanotifyEnforcer implements Enforcer {
     private final String ownMountNamespace = ProcFacts.mountNamespace("self");
     private final MemorySegment scratchEvent = Arena.global().allocate(EPOLL_EVENT_SIZE, 8);
     private volatile boolean running = true;
+    private volatile boolean readerDead;
 
     // reader-thread state
     private final Map<Integer, PidFacts> pids = new java.util.HashMap<>();
@@ -98,7 +99,11 @@ public final class FanotifyEnforcer implements Enforcer {
     /** Where cgroup2 is mounted: /sys/fs/cgroup on unified hosts, /sys/fs/cgroup/unified on hybrid ones. */
     private final String cgroup2Root = Cgroups.cgroup2MountPoint().map(Path::toString)
             .orElse("/sys/fs/cgroup");
-    private final Map<Integer, String> pendingInterpreter = new java.util.HashMap<>();
+    /**
+     * Per task, what its last allowed exec-open said comes next: the ELF loader it names (part of that exec) or
+     * {@link ElfInterpreter#SCRIPT} (the script's interpreter, an exec of its own).
+     */
+    private final Map<Integer, String> pendingExec = new java.util.HashMap<>();
 
     private final AtomicLong decided = new AtomicLong(), denied = new AtomicLong(), failures = new AtomicLong(),
             foreign = new AtomicLong(), cached = new AtomicLong();
@@ -142,6 +147,7 @@ public final class FanotifyEnforcer implements Enforcer {
     private MemorySegment emptyPath;
     private MemorySegment elfScratch;
     private ProcFiles proc;
+    private InFlightExec inFlight;
 
     private static final int UID_UNREAD = Integer.MIN_VALUE, STAT_UNREAD = Integer.MIN_VALUE;
 
@@ -218,11 +224,26 @@ public final class FanotifyEnforcer implements Enforcer {
     @Override
     public synchronized void apply(ProtectedWorkload w) throws EnforcementException {
         ContainerInfo c = w.container();
+        if (readerDead) throw new EnforcementException("container " + c.containerId() + ": the fanotify reader has stopped");
         Protected old = byCgroup.get(c.cgroupId());
         Group group = old != null ? old.group() : null;
-        if (group == null && needsMarks(w.rules())) group = open(c);
+        boolean created = group == null && needsMarks(w.rules());
+        if (created) group = open(c);
         byCgroup.put(c.cgroupId(), new Protected(w.rules(), group, Needs.of(w.rules(), OperationClass.PROCESS),
                 Needs.of(w.rules(), OperationClass.FILE)));
+        // Read only once its rules are in place: an event read before would be allowed as a container's being removed,
+        // and a binary allowed that way would leave its loader to be judged as an exec of its own.
+        if (created) {
+            try {
+                listen(group, c);
+            } catch (RuntimeException e) { // a group nobody reads would hold the container's tasks forever
+                byCgroup.remove(c.cgroupId());
+                groupsByFd.remove(group.fd());
+                Libc.close(group.fd());
+                throw new EnforcementException("container " + c.containerId() + ": cannot wait on its fanotify group: "
+                        + e.getMessage(), e);
+            }
+        }
         if (old != null && old.group() != null && old.rules() != w.rules()) rulesChanged(old.group());
     }
 
@@ -232,7 +253,7 @@ public final class FanotifyEnforcer implements Enforcer {
                 || rules.rules().stream().anyMatch(r -> r.operation() == OperationClass.PROCESS || r.operation() == OperationClass.FILE);
     }
 
-    /** The container's group: created, its mounts marked, and handed to the reader. */
+    /** The container's group: created and its mounts marked. */
     private Group open(ContainerInfo c) throws EnforcementException {
         String pid = Integer.toString(c.initPid());
         String mountNamespace = ProcFacts.mountNamespace(pid);
@@ -266,12 +287,16 @@ public final class FanotifyEnforcer implements Enforcer {
         }
         Group g = new Group(fd, c.cgroupId(), List.copyOf(marked),
                 Libc.mountId("/proc/" + pid + "/root"), new AtomicLong(), new int[1]);
-        groupsByFd.put(fd, g);
-        synchronized (scratchEvent) {
-            Libc.epollAdd(epollFd, fd, scratchEvent, "fanotify group of " + c.containerId());
-        }
         LOG.debug("container {}: fanotify group {} marks {}", c.containerId(), fd, marked);
         return g;
+    }
+
+    /** Hands a group to the reader; its marks hold the container's tasks until then. */
+    private void listen(Group g, ContainerInfo c) {
+        groupsByFd.put(g.fd(), g);
+        synchronized (scratchEvent) {
+            Libc.epollAdd(epollFd, g.fd(), scratchEvent, "fanotify group of " + c.containerId());
+        }
     }
 
     @Override
@@ -317,7 +342,8 @@ public final class FanotifyEnforcer implements Enforcer {
     public void applyHost(RuleSet rules) {}
 
     private void run() {
-        try (Arena arena = Arena.ofConfined(); ProcFiles procFiles = new ProcFiles()) {
+        try (Arena arena = Arena.ofConfined(); ProcFiles procFiles = new ProcFiles();
+             InFlightExec inFlightExec = new InFlightExec(procFiles)) {
             MemorySegment buf = arena.allocate(64 * 1024, 8);
             MemorySegment response = arena.allocate(8, 4);
             MemorySegment ready = arena.allocate((long) MAX_READY * EPOLL_EVENT_SIZE, 8);
@@ -326,6 +352,7 @@ public final class FanotifyEnforcer implements Enforcer {
             emptyPath = arena.allocate(1);
             elfScratch = arena.allocate(ElfInterpreter.SCRATCH_SIZE, 8);
             proc = procFiles;
+            inFlight = inFlightExec;
             while (running) {
                 closeRetired();
                 int n = Libc.epollWait(epollFd, ready, MAX_READY, 200);
@@ -339,8 +366,13 @@ public final class FanotifyEnforcer implements Enforcer {
                     if (g != null) answerAll(g, buf, response);
                 }
             }
-        } catch (RuntimeException e) {
-            LOG.error("fanotify reader stopped; pending events are allowed by the kernel once the groups close", e);
+        } catch (RuntimeException | Error e) {
+            // Nobody would answer the containers' tasks any more: close every group, which the kernel takes as allowing
+            // what is pending, and refuse new ones.
+            readerDead = true;
+            LOG.error("fanotify reader stopped: every container's fanotify group is closed (its pending events allowed); "
+                    + "fanotify enforcement is off until the agent restarts", e);
+            closeAllGroups();
         }
     }
 
@@ -366,7 +398,7 @@ public final class FanotifyEnforcer implements Enforcer {
                 int decision = FAN_ALLOW;
                 try {
                     decision = decide(g, mask, eventFd, pid);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | StackOverflowError | LinkageError e) {
                     failures.incrementAndGet();
                     decision = failClosed ? FAN_DENY : FAN_ALLOW;
                     LOG.warn("fanotify decision failed (answered {}): {}", failClosed ? "deny" : "allow", e.toString());
@@ -394,7 +426,10 @@ public final class FanotifyEnforcer implements Enforcer {
         Needs needs = exec ? p.process() : p.file();
         if (needs.task() && !containerTask(g, pid)) return FAN_ALLOW;
         String path = proc.fdPath(eventFd);
-        if (exec && isInterpreterOf(pendingInterpreter.remove(pid), path)) return FAN_ALLOW; // ld.so of the exec just allowed
+        String pending = exec ? pendingExec.remove(pid) : null;
+        if (pending != null && pending != ElfInterpreter.SCRIPT && isInterpreterOf(pending, path)) {
+            return FAN_ALLOW; // ld.so of the exec just allowed
+        }
         // Only what the rules look at is read for the decision (each read is a system call the opening task waits
         // for); an alert reads the rest.
         String source = needs.source() ? sourceOf(exec, pid) : null;
@@ -407,12 +442,23 @@ public final class FanotifyEnforcer implements Enforcer {
         OperationClass op = exec ? OperationClass.PROCESS : OperationClass.FILE;
         Verdict v = exec ? p.rules().matcher().process(path, emptyToNull(source), tty, uid, owner, null)
                 : p.rules().matcher().file(path, emptyToNull(source), false, tty, uid, owner);
+        if (exec && pending == null && (v.denied() || v.alert())) {
+            // Nothing was seen of this exec before: if its binary was opened before the marks, this is its loader.
+            String program = programOfUnseenExec(eventFd, pid);
+            if (program != null) {
+                path = program;
+                v = p.rules().matcher().process(path, emptyToNull(source), tty, uid, owner, null);
+            }
+        }
         boolean deny = v.denied();
         if ((deny || v.alert()) && !needs.task() && !containerTask(g, pid)) return FAN_ALLOW;
         decided.incrementAndGet();
         if (exec && !deny) {
-            String interp = ElfInterpreter.of(eventFd, elfScratch);
-            if (interp != null) pendingInterpreter.put(pid, interp);
+            String next = ElfInterpreter.of(eventFd, elfScratch);
+            if (next != null) {
+                if (pendingExec.size() > 65536) pendingExec.clear(); // left by execs that failed after their binary
+                pendingExec.put(pid, next);
+            }
         }
         if (deny) denied.incrementAndGet();
         if (!exec && !deny && !v.alert() && cacheAllowedOpens && !needs.task()
@@ -448,6 +494,17 @@ public final class FanotifyEnforcer implements Enforcer {
             flushIgnoreMarks(g);
             count[0] = 0;
         }
+    }
+
+    /**
+     * The program an exec is for when this exec-open is not it: the ELF loader of a binary the kernel opened for the
+     * task before the container's marks existed (see {@link InFlightExec}). A loader has no loader of its own, so a
+     * file naming one (a dynamic program, such as a script's interpreter) is its own exec and is not asked about.
+     */
+    private String programOfUnseenExec(int eventFd, int pid) {
+        String next = ElfInterpreter.of(eventFd, elfScratch);
+        if (next != null || Libc.statxFd(eventFd, emptyPath, statx) != 0) return null;
+        return inFlight.otherProgram(pid, statx);
     }
 
     /**
@@ -562,6 +619,14 @@ public final class FanotifyEnforcer implements Enforcer {
     /** Events from tasks outside every protected container (allowed without judging). */
     public long foreign() { return foreign.get(); }
 
+    /** Closes every group: the kernel allows whatever was pending in it. Only once the reader has stopped. */
+    private synchronized void closeAllGroups() {
+        byCgroup.clear();
+        retired.clear(); // every group not yet closed is still in groupsByFd
+        for (Group g : groupsByFd.values()) Libc.close(g.fd());
+        groupsByFd.clear();
+    }
+
     @Override
     public void close() {
         running = false;
@@ -571,18 +636,7 @@ public final class FanotifyEnforcer implements Enforcer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (this) {
-            for (Protected p : byCgroup.values()) if (p.group() != null) retired.add(p.group());
-            byCgroup.clear();
-        }
-        // The reader has stopped: close what it did not. Pending permission events are allowed by the kernel when a
-        // group goes away.
-        for (Group g; (g = retired.poll()) != null; ) {
-            groupsByFd.remove(g.fd());
-            Libc.close(g.fd());
-        }
-        for (Group g : groupsByFd.values()) Libc.close(g.fd());
-        groupsByFd.clear();
+        closeAllGroups(); // the reader has stopped: close what it did not
         Libc.close(wakeFd);
         Libc.close(epollFd);
     }

@@ -20,6 +20,11 @@ final class ProcFiles implements AutoCloseable {
     private static final byte[] STATUS = "/status".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EXE = "/exe".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CGROUP = "/cgroup".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SYSCALL = "/syscall".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MEM = "/mem".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CWD = "/cwd".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ROOT = "/root".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FD = "/fd/".getBytes(StandardCharsets.US_ASCII);
     private static final String DELETED = " (deleted)";
 
     private final Arena arena = Arena.ofConfined();
@@ -92,6 +97,78 @@ final class ProcFiles implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * The system call a task is blocked in and its six arguments, from {@code /proc/<pid>/syscall}, into {@code out}
+     * (7 longs); false when the task is running, gone or unreadable.
+     */
+    boolean syscall(int pid, long[] out) {
+        int n = read(PROC, pid, SYSCALL);
+        int i = 0;
+        for (int k = 0; k < out.length; k++) {
+            if (i >= n) return false;
+            int end = indexOf(' ', i, n);
+            if (end == n) end = indexOf('\n', i, n);
+            if (k == 0) {
+                long nr = number(i, end);
+                if (nr < 0) return false;
+                out[0] = nr;
+            } else {
+                if (end - i < 3 || bytes[i] != '0' || bytes[i + 1] != 'x') return false;
+                out[k] = Long.parseUnsignedLong(new String(bytes, i + 2, end - i - 2, StandardCharsets.US_ASCII), 16);
+            }
+            i = end + 1;
+        }
+        return true;
+    }
+
+    /** The NUL-terminated string at {@code address} in the task's memory, null when it cannot be read whole. */
+    String memoryString(int pid, long address) {
+        path(PROC, pid, MEM);
+        int fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
+        if (fd < 0) return null;
+        try {
+            long n = Libc.pread(fd, data.asSlice(0, PATH_MAX), address);
+            if (n <= 0) return null;
+            MemorySegment.copy(data, JAVA_BYTE, 0, bytes, 0, (int) n);
+            for (int i = 0; i < n; i++) if (bytes[i] == 0) return new String(bytes, 0, i, StandardCharsets.UTF_8);
+            return null;
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    /** The task's working directory as the task sees it ("" when unreadable). */
+    String cwd(int pid) {
+        path(PROC, pid, CWD);
+        return link();
+    }
+
+    /** What the task's descriptor {@code fd} refers to, as the task sees it ("" when unreadable). */
+    String fdOf(int pid, int fd) {
+        fdPathOf(pid, fd);
+        return link();
+    }
+
+    /** An O_PATH descriptor of what the task's descriptor {@code fd} refers to, or negative errno. */
+    int openFdOf(int pid, int fd) {
+        fdPathOf(pid, fd);
+        return Libc.open(path, Libc.O_PATH | Libc.O_CLOEXEC);
+    }
+
+    /** An O_PATH descriptor of the task's root directory, or negative errno. */
+    int openRoot(int pid) {
+        path(PROC, pid, ROOT);
+        return Libc.open(path, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
+    }
+
+    private void fdPathOf(int pid, int fd) {
+        path(PROC, pid, FD);
+        long p = 0;
+        while (path.get(JAVA_BYTE, p) != 0) p++;
+        p = writeDecimal(p, fd);
+        path.set(JAVA_BYTE, p, (byte) 0);
+    }
+
     private String link() {
         long n = Libc.readlink(path, data.asSlice(0, PATH_MAX));
         if (n <= 0) return "";
@@ -118,12 +195,17 @@ final class ProcFiles implements AutoCloseable {
     private void path(byte[] prefix, int number, byte[] suffix) {
         long p = 0;
         for (byte b : prefix) path.set(JAVA_BYTE, p++, b);
+        p = writeDecimal(p, number);
+        if (suffix != null) for (byte b : suffix) path.set(JAVA_BYTE, p++, b);
+        path.set(JAVA_BYTE, p, (byte) 0);
+    }
+
+    /** Writes a non-negative decimal into the path buffer at {@code p}; the position after it. */
+    private long writeDecimal(long p, int number) {
         int digits = 1;
         for (int v = number; v >= 10; v /= 10) digits++;
         for (int k = digits - 1, v = number; k >= 0; k--, v /= 10) path.set(JAVA_BYTE, p + k, (byte) ('0' + v % 10));
-        p += digits;
-        if (suffix != null) for (byte b : suffix) path.set(JAVA_BYTE, p++, b);
-        path.set(JAVA_BYTE, p, (byte) 0);
+        return p + digits;
     }
 
     private int indexOf(char c, int from, int end) {

@@ -60,6 +60,14 @@ public final class Libc {
     /** Big enough for struct statx (256 bytes). */
     public static final long STATX_SIZE = 256;
     private static final MethodHandle OPEN = capturing("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SYSCALL_OPENAT2 = LINKER.downcallHandle(symbol("syscall"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG), CallState.OPTION,
+            Linker.Option.firstVariadicArg(1));
+    private static final long SYS_OPENAT2 = 437;
+    public static final int O_PATH = 010000000, O_DIRECTORY = 0200000;
+    /** struct open_how: flags u64, mode u64, resolve u64. */
+    public static final long OPEN_HOW_SIZE = 24;
+    private static final long RESOLVE_IN_ROOT = 0x10;
     private static final MethodHandle READLINK = capturing("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
     private static final int S_IFMT = 0170000, S_IFREG = 0100000;
     private static final MethodHandle PREAD = capturing("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
@@ -149,8 +157,15 @@ public final class Libc {
         }
     }
 
-    // struct statx: mask u32 @0, nlink u32 @16, uid u32 @20, mode u16 @28, mnt_id u64 @144 (the same on every arch)
+    // struct statx: mask u32 @0, nlink u32 @16, uid u32 @20, mode u16 @28, ino u64 @32, dev major/minor u32 @136/@140,
+    // mnt_id u64 @144 (the same on every arch)
     public static int statxUid(MemorySegment stx) { return stx.get(JAVA_INT, 20); }
+
+    /** The file's identity: device (major, minor) and inode, comparable between two statx results. */
+    public static boolean statxSameFile(MemorySegment a, MemorySegment b) {
+        return a.get(JAVA_LONG, 32) == b.get(JAVA_LONG, 32) && a.get(JAVA_INT, 136) == b.get(JAVA_INT, 136)
+                && a.get(JAVA_INT, 140) == b.get(JAVA_INT, 140);
+    }
 
     public static long statxNlink(MemorySegment stx) { return Integer.toUnsignedLong(stx.get(JAVA_INT, 16)); }
 
@@ -170,6 +185,24 @@ public final class Libc {
             return rc >= 0 ? rc : -CallState.errno();
         } catch (Throwable t) {
             throw new IllegalStateException("open", t);
+        }
+    }
+
+    /**
+     * openat2(2) of {@code path} with O_PATH, resolved as if {@code rootFd} were the root (absolute paths, ".." and
+     * absolute symlinks stay inside it): how a path a container's task named is found without leaving its root. An
+     * O_PATH open raises no fanotify permission event. {@code how} is {@link #OPEN_HOW_SIZE} bytes the caller keeps.
+     * The fd or negative errno.
+     */
+    public static int openPathInRoot(int rootFd, MemorySegment path, MemorySegment how) {
+        how.set(JAVA_LONG, 0, O_PATH | O_CLOEXEC);
+        how.set(JAVA_LONG, 8, 0L);
+        how.set(JAVA_LONG, 16, RESOLVE_IN_ROOT);
+        try {
+            long rc = (long) SYSCALL_OPENAT2.invokeExact(CallState.segment(), SYS_OPENAT2, (long) rootFd, path, how, OPEN_HOW_SIZE);
+            return rc >= 0 ? (int) rc : -CallState.errno();
+        } catch (Throwable t) {
+            throw new IllegalStateException("openat2", t);
         }
     }
 
