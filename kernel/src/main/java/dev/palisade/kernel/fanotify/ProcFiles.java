@@ -123,18 +123,9 @@ final class ProcFiles implements AutoCloseable {
 
     /** The NUL-terminated string at {@code address} in the task's memory, null when it cannot be read whole. */
     String memoryString(int pid, long address) {
-        path(PROC, pid, MEM);
-        int fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
-        if (fd < 0) return null;
-        try {
-            long n = Libc.pread(fd, data.asSlice(0, PATH_MAX), address);
-            if (n <= 0) return null;
-            MemorySegment.copy(data, JAVA_BYTE, 0, bytes, 0, (int) n);
-            for (int i = 0; i < n; i++) if (bytes[i] == 0) return new String(bytes, 0, i, StandardCharsets.UTF_8);
-            return null;
-        } finally {
-            Libc.close(fd);
-        }
+        int n = read(PROC, pid, MEM, address);
+        for (int i = 0; i < n; i++) if (bytes[i] == 0) return new String(bytes, 0, i, StandardCharsets.UTF_8);
+        return null;
     }
 
     /** The task's working directory as the task sees it ("" when unreadable). */
@@ -178,11 +169,16 @@ final class ProcFiles implements AutoCloseable {
 
     /** Reads the whole (small) file into {@code bytes}; its length, 0 when it cannot be read. */
     private int read(byte[] prefix, int pid, byte[] suffix) {
+        return read(prefix, pid, suffix, 0);
+    }
+
+    /** Reads up to a page-sized buffer from {@code offset} into {@code bytes}; its length, 0 when it cannot be read. */
+    private int read(byte[] prefix, int pid, byte[] suffix, long offset) {
         path(prefix, pid, suffix);
         int fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
         if (fd < 0) return 0;
         try {
-            long n = Libc.pread(fd, data.asSlice(0, PATH_MAX), 0);
+            long n = Libc.pread(fd, data.asSlice(0, PATH_MAX), offset);
             if (n <= 0) return 0;
             MemorySegment.copy(data, JAVA_BYTE, 0, bytes, 0, (int) n);
             return (int) n;
