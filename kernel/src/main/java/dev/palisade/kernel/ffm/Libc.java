@@ -69,6 +69,8 @@ public final class Libc {
     public static final long OPEN_HOW_SIZE = 24;
     private static final long RESOLVE_IN_ROOT = 0x10;
     private static final MethodHandle READLINK = capturing("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle READLINKAT = capturing("readlinkat",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
     private static final int S_IFMT = 0170000, S_IFREG = 0100000;
     private static final MethodHandle PREAD = capturing("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle CLOCK_GETTIME = plain("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -213,6 +215,19 @@ public final class Libc {
             return rc >= 0 ? rc : -CallState.errno();
         } catch (Throwable t) {
             throw new IllegalStateException("readlink", t);
+        }
+    }
+
+    /**
+     * readlinkat(2) of a NUL-terminated name relative to the directory {@code dirFd} into {@code buf} (not terminated);
+     * the length or negative errno.
+     */
+    public static long readlinkat(int dirFd, MemorySegment name, MemorySegment buf) {
+        try {
+            long rc = (long) READLINKAT.invokeExact(CallState.segment(), dirFd, name, buf, buf.byteSize());
+            return rc >= 0 ? rc : -CallState.errno();
+        } catch (Throwable t) {
+            throw new IllegalStateException("readlinkat", t);
         }
     }
 
