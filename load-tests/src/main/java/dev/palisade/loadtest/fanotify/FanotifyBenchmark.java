@@ -19,8 +19,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,6 +53,9 @@ public final class FanotifyBenchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         int opens = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int execs = args.length > 2 ? Integer.parseInt(args[2]) : 300;
+        List<Placement> placements = args.length > 3
+                ? java.util.Arrays.stream(args[3].split(",")).map(p -> Placement.valueOf(p.strip().toUpperCase().replace('-', '_'))).toList()
+                : List.of(Placement.values());
         Path repo = Path.of(System.getProperty("palisade.repo", ".")).toAbsolutePath();
         Path build = Files.createDirectories(repo.resolve("load-tests/target/fanotify-bench"));
         for (String p : List.of("fan_responder", "open_loop", "exec_loop")) gcc(repo.resolve("load-tests/src/main/c/" + p + ".c"), build.resolve(p));
@@ -73,9 +78,9 @@ public final class FanotifyBenchmark {
             for (int i = 0; i < 2; i++) {
                 for (FanotifyEnforcer e : List.of(enforcer, uncached)) {
                     e.apply(workload);
-                    run(c, "/open_loop", "/etc/hostname", opens);
+                    run(c, Placement.FREE, "/open_loop", "/etc/hostname", opens);
                     // enough execs for the JIT to compile the exec path too (about five events each), not only the open path
-                    run(c, "/exec_loop", "/usr/bin/true", Math.max(execs, 3000));
+                    run(c, Placement.FREE, "/exec_loop", "/usr/bin/true", Math.max(execs, 3000));
                     e.remove(info);
                 }
             }
@@ -83,65 +88,204 @@ public final class FanotifyBenchmark {
             List<String> command = new ArrayList<>(List.of(build.resolve("fan_responder").toString()));
             command.addAll(enforcer.marks(info)); // the C responder marks the very mounts the Java enforcer does
             enforcer.remove(info);
-            List<Double> openNone = new ArrayList<>(), openJava = new ArrayList<>(), openEach = new ArrayList<>(), openC = new ArrayList<>();
-            double eventsPerExec = 0;
-            List<Double> execNone = new ArrayList<>(), execJava = new ArrayList<>(), execC = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                openNone.add(run(c, "/open_loop", "/etc/hostname", opens));
-                execNone.add(run(c, "/exec_loop", "/usr/bin/true", execs));
-                enforcer.apply(workload);
-                openJava.add(run(c, "/open_loop", "/etc/hostname", opens));
-                long decidedBefore = enforcer.decided(), foreignBefore = enforcer.foreign();
-                execJava.add(run(c, "/exec_loop", "/usr/bin/true", execs));
-                eventsPerExec = (enforcer.decided() - decidedBefore + enforcer.foreign() - foreignBefore) / (double) execs;
-                enforcer.remove(info);
-                uncached.apply(workload);
-                openEach.add(run(c, "/open_loop", "/etc/hostname", opens));
-                uncached.remove(info);
-                Process responder = new ProcessBuilder(command)
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                try {
-                    String ready = new BufferedReader(new InputStreamReader(responder.getInputStream())).readLine();
-                    if (!"ready".equals(ready)) throw new IllegalStateException("the C responder did not start");
-                    openC.add(run(c, "/open_loop", "/etc/hostname", opens));
-                    execC.add(run(c, "/exec_loop", "/usr/bin/true", execs));
-                } finally {
-                    responder.getOutputStream().close(); // its stdin closes: it stops (and its mark goes with its fd)
-                    if (!responder.waitFor(10, TimeUnit.SECONDS)) responder.destroyForcibly().waitFor();
+            Bench bench = new Bench(c, info, workload, enforcer, uncached, command, opens, execs);
+            for (Placement placement : placements) {
+                if (placement != Placement.FREE && Runtime.getRuntime().availableProcessors() < 2) {
+                    System.out.println(placement.label + ": skipped, one CPU");
+                    continue;
                 }
-                System.out.printf("round %d: open ns none %.0f java %.0f java-uncached %.0f c %.0f | exec ns none %.0f java %.0f c %.0f%n",
-                        r + 1, openNone.getLast(), openJava.getLast(), openEach.getLast(), openC.getLast(), execNone.getLast(),
-                        execJava.getLast(), execC.getLast());
+                bench.measure(placement, rounds);
             }
-            report("open (repeated, allowed)", openNone, openJava, openC, opens);
-            report("open, cache off", openNone, openEach, openC, opens);
-            report("exec (/usr/bin/true, allowed)", execNone, execJava, execC, execs);
-            System.out.printf("Java decisions per exec (last round): %.1f%n", eventsPerExec);
             System.out.println("targets: Java added time <= 1.2 x C's; <= 2000 ns added per repeated allowed open in steady state");
         }
     }
 
     /**
-     * Medians over the rounds, and the median of each round's own ratio: the machine's speed drifts between rounds,
-     * and a round's three runs are back to back.
+     * Where the workload and the task answering its events run. A permission event's round trip is two wake-ups (the
+     * responder, then the opener), and what a wake-up costs depends on where the two tasks are: on one CPU it is a
+     * context switch; across CPUs of a virtual machine it is an interrupt to a halted vCPU, several times dearer. Left
+     * free, the scheduler settles on one or the other for seconds at a time, for either responder, which is most of
+     * the run-to-run spread of the ratio; pinned, each is measured on its own.
      */
-    static void report(String what, List<Double> noneRounds, List<Double> javaRounds, List<Double> cRounds, int n) {
-        double none = median(noneRounds), java = median(javaRounds), c = median(cRounds);
-        double addedJava = java - none, addedC = c - none;
+    enum Placement {
+        FREE("unpinned", -1, -1), SAME_CPU("workload and responder on CPU 0", 0, 0),
+        OTHER_CPU("workload on CPU 0, responder on CPU 1", 0, 1);
+
+        final String label;
+        final int workloadCpu, responderCpu;
+
+        Placement(String label, int workloadCpu, int responderCpu) {
+            this.label = label;
+            this.workloadCpu = workloadCpu;
+            this.responderCpu = responderCpu;
+        }
+    }
+
+    /** What answers the container's permission events during a run. */
+    enum Setup {
+        NONE("none"), JAVA("java"), JAVA_UNCACHED("java-uncached"), C("c"), C_PATH("c-path");
+
+        final String label;
+
+        Setup(String label) {
+            this.label = label;
+        }
+    }
+
+    /** The container, the two Java enforcers and the C responder's command line; measures one placement at a time. */
+    record Bench(RuncContainer c, ContainerInfo info, ProtectedWorkload workload, FanotifyEnforcer enforcer,
+                 FanotifyEnforcer uncached, List<String> responderCommand, int opens, int execs) {
+
+        void measure(Placement placement, int rounds) throws Exception {
+            pinReaders(placement.responderCpu);
+            Map<Setup, List<Timing>> open = new EnumMap<>(Setup.class), exec = new EnumMap<>(Setup.class);
+            for (Setup setup : Setup.values()) {
+                open.put(setup, new ArrayList<>());
+                exec.put(setup, new ArrayList<>());
+            }
+            double decisionsPerExec = 0;
+            Random order = new Random(42);
+            System.out.println(placement.label + ":");
+            for (int r = 0; r < rounds; r++) {
+                // a new order each round: whatever a run leaves behind (warm caches, a busy CPU) favours no one setup
+                List<Setup> setups = new ArrayList<>(List.of(Setup.values()));
+                Collections.shuffle(setups, order);
+                for (Setup setup : setups) {
+                    switch (setup) {
+                        case NONE -> {
+                            open.get(setup).add(runOpens(placement));
+                            exec.get(setup).add(runExecs(placement));
+                        }
+                        case JAVA, JAVA_UNCACHED -> {
+                            FanotifyEnforcer e = setup == Setup.JAVA ? enforcer : uncached;
+                            e.apply(workload);
+                            try {
+                                open.get(setup).add(runOpens(placement));
+                                long decidedBefore = e.decided(), foreignBefore = e.foreign();
+                                exec.get(setup).add(runExecs(placement));
+                                if (setup == Setup.JAVA_UNCACHED) {
+                                    decisionsPerExec = (e.decided() - decidedBefore + e.foreign() - foreignBefore) / (double) execs;
+                                }
+                            } finally {
+                                e.remove(info);
+                            }
+                        }
+                        case C, C_PATH -> {
+                            List<String> command = new ArrayList<>();
+                            if (placement.responderCpu >= 0) command.addAll(List.of("taskset", "-c", Integer.toString(placement.responderCpu)));
+                            command.add(responderCommand.getFirst());
+                            if (setup == Setup.C_PATH) command.add("--path");
+                            command.addAll(responderCommand.subList(1, responderCommand.size()));
+                            Process responder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                            try {
+                                String ready = new BufferedReader(new InputStreamReader(responder.getInputStream())).readLine();
+                                if (!"ready".equals(ready)) throw new IllegalStateException("the C responder did not start");
+                                open.get(setup).add(runOpens(placement));
+                                exec.get(setup).add(runExecs(placement));
+                            } finally {
+                                responder.getOutputStream().close(); // its stdin closes: it stops (its marks go with its fd)
+                                if (!responder.waitFor(10, TimeUnit.SECONDS)) responder.destroyForcibly().waitFor();
+                            }
+                        }
+                    }
+                }
+                StringBuilder line = new StringBuilder("  round " + (r + 1) + " ns per op (mean/median):");
+                for (Setup setup : Setup.values()) {
+                    line.append(' ').append(setup.label).append(" open ").append(open.get(setup).getLast())
+                            .append(" exec ").append(exec.get(setup).getLast()).append(';');
+                }
+                System.out.println(line);
+            }
+            for (boolean medians : new boolean[] {false, true}) {
+                System.out.println(medians ? "  median op of each run (what the machine's other tenants move least):"
+                        : "  mean op of each run (every op counted):");
+                report("open (repeated, allowed)", open, Setup.JAVA, Setup.C, opens, medians);
+                report("open, cache off", open, Setup.JAVA_UNCACHED, Setup.C, opens, medians);
+                report("exec (/usr/bin/true, allowed)", exec, Setup.JAVA, Setup.C, execs, medians);
+                report("exec, cache off", exec, Setup.JAVA_UNCACHED, Setup.C, execs, medians);
+                report("open, cache off vs c-path", open, Setup.JAVA_UNCACHED, Setup.C_PATH, opens, medians);
+                report("exec, cache off vs c-path", exec, Setup.JAVA_UNCACHED, Setup.C_PATH, execs, medians);
+            }
+            System.out.printf("  Java decisions per exec with the cache off (last round): %.1f%n", decisionsPerExec);
+        }
+
+        Timing runOpens(Placement placement) {
+            return run(c, placement, "/open_loop", "/etc/hostname", opens);
+        }
+
+        Timing runExecs(Placement placement) {
+            return run(c, placement, "/exec_loop", "/usr/bin/true", execs);
+        }
+    }
+
+    /**
+     * Pins the Java enforcers' reader threads (the threads that answer events; the rest of the JVM stays free) to a
+     * CPU, or frees them for -1.
+     */
+    static void pinReaders(int cpu) throws Exception {
+        String cpus = cpu >= 0 ? Integer.toString(cpu) : "0-" + (Runtime.getRuntime().availableProcessors() - 1);
+        int pinned = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String comm;
+                try {
+                    comm = Files.readString(task.resolve("comm")).strip();
+                } catch (java.io.IOException gone) {
+                    continue;
+                }
+                if (!"fanotify-enforcer".startsWith(comm) || comm.length() < 8) continue;
+                Process taskset = new ProcessBuilder("taskset", "-p", "-c", cpus, task.getFileName().toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (taskset.waitFor() != 0) throw new IllegalStateException("taskset of thread " + task + " failed");
+                pinned++;
+            }
+        }
+        if (pinned != 2) throw new IllegalStateException("expected the two enforcers' reader threads, found " + pinned);
+    }
+
+    /** One run of a workload: its mean and its median nanoseconds per operation. */
+    record Timing(double mean, double median) {
+        double of(boolean medians) {
+            return medians ? median : mean;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%.0f/%.0f", mean, median);
+        }
+    }
+
+    /**
+     * Medians over the rounds, and the median of each round's own ratio: the machine's speed drifts between rounds,
+     * and a round's runs are back to back.
+     */
+    static void report(String what, Map<Setup, List<Timing>> runs, Setup java, Setup baseline, int n, boolean medians) {
+        List<Timing> noneRounds = runs.get(Setup.NONE), javaRounds = runs.get(java), cRounds = runs.get(baseline);
+        double none = median(noneRounds, medians), javaOp = median(javaRounds, medians), c = median(cRounds, medians);
+        double addedJava = javaOp - none, addedC = c - none;
         List<Double> ratios = new ArrayList<>();
         for (int r = 0; r < noneRounds.size(); r++) {
-            ratios.add((javaRounds.get(r) - noneRounds.get(r)) / (cRounds.get(r) - noneRounds.get(r)));
+            double roundNone = noneRounds.get(r).of(medians);
+            ratios.add((javaRounds.get(r).of(medians) - roundNone) / (cRounds.get(r).of(medians) - roundNone));
         }
-        System.out.printf("%-30s per op: none %8.0f ns, Java %8.0f ns (+%.0f), C %8.0f ns (+%.0f); added Java/C = %.2f, "
-                        + "per round %.2f (%d ops per round)%n",
-                what, none, java, addedJava, c, addedC, addedJava / addedC, median(ratios), n);
+        Collections.sort(ratios);
+        System.out.printf("    %-30s per op: none %8.0f ns, Java %8.0f ns (+%.0f), C %8.0f ns (+%.0f); added Java/C = %.2f, "
+                        + "per round %.2f (middle half of the rounds %.2f-%.2f; %d ops per round)%n",
+                what, none, javaOp, addedJava, c, addedC, addedJava / addedC, median(ratios),
+                ratios.get(ratios.size() / 4), ratios.get((3 * ratios.size()) / 4), n);
     }
 
     /** Runs the workload in the container; its own clock's nanoseconds per operation. */
-    static double run(RuncContainer c, String program, String arg, int n) {
-        ExecResult r = c.exec(Duration.ofMinutes(5), program, arg, Integer.toString(n));
+    static Timing run(RuncContainer c, Placement placement, String program, String arg, int n) {
+        ExecResult r = placement.workloadCpu < 0 ? c.exec(Duration.ofMinutes(5), program, arg, Integer.toString(n))
+                : c.exec(Duration.ofMinutes(5), program, arg, Integer.toString(n), Integer.toString(placement.workloadCpu));
         if (r.exitCode() != 0) throw new IllegalStateException(program + " failed: " + r);
-        return Long.parseLong(r.stdout().strip()) / (double) n;
+        String[] elapsedAndMedian = r.stdout().strip().split(" ");
+        return new Timing(Long.parseLong(elapsedAndMedian[0]) / (double) n, Long.parseLong(elapsedAndMedian[1]));
+    }
+
+    static double median(List<Timing> runs, boolean medians) {
+        return median(runs.stream().map(t -> t.of(medians)).toList());
     }
 
     static double median(List<Double> xs) {
