@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * are allowed unjudged.
  * Per decision, only the facts the rules look at are read (the source executable, the owner, the uid, the tty);
  * an alert reads the rest. A denial returns EPERM ("Operation not permitted"); internal errors fail
- * open (counted and reported) unless configured to fail closed.
+ * open (counted and reported) unless configured to fail closed. An open no file rule and no posture of the
+ * container can deny (audit posture, Audit rules only) is answered first and judged after, for its report.
  *
  * <p>Repeated allowed opens cost nothing once seen. When a container's file rules cannot depend on who opens (no
  * {@code fromSource}, {@code ownerOnly} or tty condition) and an open by one of its own tasks of a regular file with
@@ -77,6 +78,7 @@ public final class FanotifyEnforcer implements Enforcer {
     /** fanotify groups the kernel allows per user by default is 128; a node may protect more containers. */
     private static final int WANTED_MAX_GROUPS = 1024;
     private static final Path MAX_GROUPS = Path.of("/proc/sys/fs/fanotify/max_user_groups");
+    private static final String DELETED = " (deleted)";
 
     private final boolean failClosed;
     private final boolean cacheAllowedOpens;
@@ -118,10 +120,30 @@ public final class FanotifyEnforcer implements Enforcer {
                          int[] ignoreMarks) {}
 
     /**
-     * @param process what the process rules look at beyond the path (the rest is read only for an alert)
-     * @param file    what the file rules look at beyond the path; nothing means an allowed open may be cached
+     * @param process        what the process rules look at beyond the path (the rest is read only for an alert)
+     * @param file           what the file rules look at beyond the path; nothing means an allowed open may be cached
+     * @param opensAllowed   no file rule and no posture can deny an open: it is answered before it is judged
      */
-    private record Protected(RuleSet rules, Group group, Needs process, Needs file) {}
+    private record Protected(RuleSet rules, Group group, Needs process, Needs file, boolean opensAllowed) {
+        Protected(RuleSet rules, Group group) {
+            this(rules, group, Needs.of(rules, OperationClass.PROCESS), Needs.of(rules, OperationClass.FILE),
+                    neverDenies(rules, OperationClass.FILE));
+        }
+
+        /**
+         * Whether every verdict the matcher can give for the class lets the operation through: the miss, each rule's
+         * own, and the violation of a rule with an owner or read-only condition (which a failed condition gives).
+         */
+        static boolean neverDenies(RuleSet rules, OperationClass c) {
+            if (rules.miss(c).denied()) return false;
+            for (var r : rules.rules()) {
+                if (r.operation() != c) continue;
+                if (r.verdict().denied()) return false;
+                if ((r.ownerOnly() || r.readOnly()) && r.violation() != null && r.violation().denied()) return false;
+            }
+            return true;
+        }
+    }
 
     /** Whether some rule of a class has a {@code fromSource}, an {@code ownerOnly} or a tty condition. */
     private record Needs(boolean source, boolean owner, boolean tty) {
@@ -229,8 +251,7 @@ public final class FanotifyEnforcer implements Enforcer {
         Group group = old != null ? old.group() : null;
         boolean created = group == null && needsMarks(w.rules());
         if (created) group = open(c);
-        byCgroup.put(c.cgroupId(), new Protected(w.rules(), group, Needs.of(w.rules(), OperationClass.PROCESS),
-                Needs.of(w.rules(), OperationClass.FILE)));
+        byCgroup.put(c.cgroupId(), new Protected(w.rules(), group));
         // Read only once its rules are in place: an event read before would be allowed as a container's being removed,
         // and a binary allowed that way would leave its loader to be judged as an exec of its own.
         if (created) {
@@ -395,17 +416,22 @@ public final class FanotifyEnforcer implements Enforcer {
             int eventFd = buf.get(JAVA_INT, off + 16);
             int pid = buf.get(JAVA_INT, off + 20);
             if (eventFd != FAN_NOFD) {
+                long generation = g.generation().get(); // before the rules are looked up: see cache()
+                Protected p = byCgroup.get(g.cgroupId());
+                if (p != null && p.group() != g) p = null; // the container is being removed
+                // An open no rule can deny (audit posture, Audit rules only) is let go at once: what is left to do
+                // (its path, the matching, the alert) no longer holds the opening task.
+                boolean answered = p != null && p.opensAllowed() && (mask & FAN_OPEN_EXEC_PERM) == 0;
+                if (answered) answer(g, response, eventFd, FAN_ALLOW);
                 int decision = FAN_ALLOW;
                 try {
-                    decision = decide(g, mask, eventFd, pid);
+                    decision = decide(g, p, generation, mask, eventFd, pid);
                 } catch (RuntimeException | StackOverflowError | LinkageError e) {
                     failures.incrementAndGet();
                     decision = failClosed ? FAN_DENY : FAN_ALLOW;
-                    LOG.warn("fanotify decision failed (answered {}): {}", failClosed ? "deny" : "allow", e.toString());
+                    LOG.warn("fanotify decision failed (answered {}): {}", answered || !failClosed ? "allow" : "deny", e.toString());
                 } finally {
-                    response.set(JAVA_INT, 0, eventFd);
-                    response.set(JAVA_INT, 4, decision);
-                    Libc.write(g.fd(), response);
+                    if (!answered) answer(g, response, eventFd, decision);
                     Libc.close(eventFd);
                 }
             }
@@ -413,19 +439,26 @@ public final class FanotifyEnforcer implements Enforcer {
         }
     }
 
-    private int decide(Group g, long mask, int eventFd, int pid) {
-        if (pid == self) return FAN_ALLOW;
-        long generation = g.generation().get(); // before the rules are looked up: see cache()
+    private static void answer(Group g, MemorySegment response, int eventFd, int decision) {
+        response.set(JAVA_INT, 0, eventFd);
+        response.set(JAVA_INT, 4, decision);
+        Libc.write(g.fd(), response);
+    }
+
+    /**
+     * @param p          the container's rules as they were when the event was read; null when it is being removed
+     * @param generation the group's rule generation, read before {@code p}
+     */
+    private int decide(Group g, Protected p, long generation, long mask, int eventFd, int pid) {
+        if (pid == self || p == null) return FAN_ALLOW;
         boolean exec = (mask & FAN_OPEN_EXEC_PERM) != 0;
-        Protected p = byCgroup.get(g.cgroupId());
-        if (p == null || p.group() != g) return FAN_ALLOW; // the container is being removed
         // The group marks only this container's mounts; the task is the container's when it is in the container's
         // cgroup (read once per task, cached). That is asked first only when the rules look at the task; otherwise
         // only before a denial or an alert, since an allow is an allow for any task. Cached facts stay right for an
         // exec's own decision: bprm checks run with the task's credentials and terminal from before it.
         Needs needs = exec ? p.process() : p.file();
         if (needs.task() && !containerTask(g, pid)) return FAN_ALLOW;
-        String path = proc.fdPath(eventFd);
+        String path = eventPath(eventFd);
         String pending = exec ? pendingExec.remove(pid) : null;
         if (pending != null && pending != ElfInterpreter.SCRIPT && isInterpreterOf(pending, path)) {
             return FAN_ALLOW; // ld.so of the exec just allowed
@@ -471,6 +504,18 @@ public final class FanotifyEnforcer implements Enforcer {
                     deny ? "Operation not permitted" : "Passed", EnforcerKind.FANOTIFY));
         }
         return deny ? FAN_DENY : FAN_ALLOW;
+    }
+
+    /**
+     * The path the event's file was opened by. A file unlinked since (a temporary file, removed once open; possible
+     * meanwhile when the open was answered before it was judged) reads as "path (deleted)": the name it had is meant.
+     */
+    private String eventPath(int eventFd) {
+        String path = proc.fdPath(eventFd);
+        if (path.endsWith(DELETED) && Libc.statxFd(eventFd, emptyPath, statx) == 0 && Libc.statxNlink(statx) == 0) {
+            return path.substring(0, path.length() - DELETED.length());
+        }
+        return path;
     }
 
     /**

@@ -56,6 +56,34 @@ class FanotifyEnforcerTest {
               action: Block
             """;
 
+    static final String ALLOW_HOSTNAME = """
+            apiVersion: security.kubearmor.com/v1
+            kind: KubeArmorPolicy
+            metadata: {name: allow-hostname, namespace: default}
+            spec:
+              selector: {matchLabels: {app: nginx}}
+              file:
+                matchPaths:
+                - path: /etc/hostname
+              action: Allow
+            """;
+
+    /** Each task of the container with what it waits in, for failure messages. */
+    static String heldTasks(RuncContainer a) {
+        StringBuilder b = new StringBuilder("\ntasks of the container:");
+        try {
+            for (String pid : java.nio.file.Files.readAllLines(a.cgroupV2Path().resolve("cgroup.procs"))) {
+                b.append("\n ").append(pid).append(' ')
+                        .append(java.nio.file.Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' '))
+                        .append(" wchan=").append(java.nio.file.Files.readString(Path.of("/proc/" + pid + "/wchan")))
+                        .append(" syscall=").append(java.nio.file.Files.readString(Path.of("/proc/" + pid + "/syscall")).strip());
+            }
+        } catch (Exception e) {
+            b.append(e);
+        }
+        return b.toString();
+    }
+
     static ContainerInfo info(RuncContainer c) {
         return new ContainerInfo(c.id(), "nginx", "", "default", "nginx-1", "", Map.of("app", "nginx"), null, c.cgroupId(),
                 c.cgroupV2Path().toString(), (int) c.initPid(), "/proc/" + c.initPid() + "/root");
@@ -163,6 +191,51 @@ class FanotifyEnforcerTest {
             ExecResult denied = a.exec("/bin/bash", "-c", "read x < /etc/hostname || exit 7");
             assertEquals(7, denied.exitCode(), denied::toString);
             assertTrue(denied.stderr().contains("Operation not permitted"), denied::toString);
+            assertEquals(0, enforcer.failures());
+        }
+    }
+
+    /**
+     * An open that no rule and no posture can deny (least-permissive file rules under audit posture) is answered
+     * before it is judged: its report is still made, from the same rules, but the opening task does not wait for it.
+     * Shown by a report that does not return until the test lets it.
+     */
+    @Test
+    void anOpenNoRuleCanDenyIsAnsweredBeforeItIsJudged() throws Exception {
+        List<Policy> policies = PolicyLoader.loadText("allow.yaml", ALLOW_HOSTNAME).policies();
+        java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<EnforcementEvent> events = new CopyOnWriteArrayList<>();
+        java.util.function.Consumer<EnforcementEvent> heldReport = e -> {
+            events.add(e);
+            if (!e.resource().equals("/etc/secret")) return;
+            reported.countDown();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (RuncContainer a = RuncContainer.builder().rootfsFile("/etc/secret", "s3cret\n", 0644).start();
+             FanotifyEnforcer enforcer = new FanotifyEnforcer(heldReport, false)) {
+            ContainerInfo ca = info(a);
+            try {
+                enforcer.apply(new ProtectedWorkload(ca, compile(ca, policies, Posture.AUDIT)));
+                Process read = a.execAsync("/bin/bash", "-c", "read x < /etc/secret && echo $x");
+                assertTrue(reported.await(10, java.util.concurrent.TimeUnit.SECONDS), "the open of /etc/secret is reported");
+                // the reader is held in that report now; the open it reports was let go before
+                assertTrue(read.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), () -> "the open waited for its report: " + describe(events) + heldTasks(a));
+                assertEquals("s3cret", new String(read.getInputStream().readAllBytes()).strip());
+                assertEquals(0, read.exitValue());
+            } finally {
+                release.countDown();
+            }
+            EnforcementEvent open = events.stream().filter(e -> e.resource().equals("/etc/secret")).findFirst().orElseThrow();
+            assertEquals(OperationClass.FILE, open.operation());
+            assertEquals("DefaultPosture", open.verdict().policyName());
+            assertEquals("Audit", open.verdict().actionText());
+            assertEquals("Passed", open.result());
+            assertEquals(a.cgroupId(), open.cgroupId());
             assertEquals(0, enforcer.failures());
         }
     }
