@@ -78,7 +78,6 @@ public final class FanotifyEnforcer implements Enforcer {
     /** fanotify groups the kernel allows per user by default is 128; a node may protect more containers. */
     private static final int WANTED_MAX_GROUPS = 1024;
     private static final Path MAX_GROUPS = Path.of("/proc/sys/fs/fanotify/max_user_groups");
-    private static final String DELETED = " (deleted)";
 
     private final boolean failClosed;
     private final boolean cacheAllowedOpens;
@@ -512,10 +511,9 @@ public final class FanotifyEnforcer implements Enforcer {
      */
     private String eventPath(int eventFd) {
         String path = proc.fdPath(eventFd);
-        if (path.endsWith(DELETED) && Libc.statxFd(eventFd, emptyPath, statx) == 0 && Libc.statxNlink(statx) == 0) {
-            return path.substring(0, path.length() - DELETED.length());
-        }
-        return path;
+        String named = ProcFiles.withoutDeleted(path);
+        if (named.equals(path)) return path;
+        return Libc.statxFd(eventFd, emptyPath, statx) == 0 && Libc.statxNlink(statx) == 0 ? named : path;
     }
 
     /**

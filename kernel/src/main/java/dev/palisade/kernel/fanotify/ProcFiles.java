@@ -58,8 +58,12 @@ final class ProcFiles implements AutoCloseable {
     /** The executable of pid as the task sees it ("" when gone), without a " (deleted)" suffix. */
     String exe(int pid) {
         path(PROC, pid, EXE);
-        String e = link();
-        return e.endsWith(DELETED) ? e.substring(0, e.length() - DELETED.length()) : e;
+        return withoutDeleted(link());
+    }
+
+    /** A link's target without the " (deleted)" the kernel appends once its file is unlinked; as it is otherwise. */
+    static String withoutDeleted(String target) {
+        return target.endsWith(DELETED) ? target.substring(0, target.length() - DELETED.length()) : target;
     }
 
     /** The cgroup v2 path of pid ("/kubepods/..."), or null when the task is gone. */
