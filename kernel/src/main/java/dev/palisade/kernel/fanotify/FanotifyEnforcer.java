@@ -48,12 +48,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Repeated allowed opens cost nothing once seen. When a container's file rules cannot depend on who opens (no
  * {@code fromSource}, {@code ownerOnly} or tty condition) and an open by one of its own tasks of a regular file with
- * one link, on the container's root mount, is allowed without an alert, the file's inode gets an ignore mark for open
- * permission events in that container's group, so the kernel stops asking. Ignore marks belong to a group, and a
+ * one link, on a mount whose filesystem the container sees through no other mount (its root, usually; a volume or a
+ * bind mount of its own), is allowed without an alert, the file's inode gets an ignore mark for open permission
+ * events in that container's group, so the kernel stops asking. Ignore marks belong to a group, and a
  * group sees only its own container's mounts: another container sharing the file (a shared volume, the same host
  * directory) is still asked about it in its own group. Any change of the container's rules flushes its marks (a
  * generation check closes the race with a decision under way); a write to the file clears its mark; marks per
- * group are bounded. Exec permission events are never cached.
+ * group are bounded. Exec permission events are never cached in the kernel (an exec's event says which program
+ * runs, and its ELF loader's event must be told from an exec of the loader itself), but a repeated exec is decided
+ * without reading its path: a program with one name in the container, allowed without an alert by process rules
+ * that do not look at the task, is remembered by its file's identity (device, inode, mount, change time) with the
+ * loader it names, and so is that loader ({@link KnownExecs}); a rules change forgets them.
  *
  * <p>Limits of fanotify, by design of the kernel interface: the permission event does not say whether an open is
  * for writing, so {@code readOnly} rules cannot deny writes here (a file a rule makes read-only is allowed like a
@@ -80,7 +85,7 @@ public final class FanotifyEnforcer implements Enforcer {
     private static final Path MAX_GROUPS = Path.of("/proc/sys/fs/fanotify/max_user_groups");
 
     private final boolean failClosed;
-    private final boolean cacheAllowedOpens;
+    private final boolean remember;
     private final Consumer<EnforcementEvent> events;
     private final Map<Long, Protected> byCgroup = new ConcurrentHashMap<>();
     private final Map<Integer, Group> groupsByFd = new ConcurrentHashMap<>();
@@ -107,16 +112,23 @@ public final class FanotifyEnforcer implements Enforcer {
     private final Map<Integer, String> pendingExec = new java.util.HashMap<>();
 
     private final AtomicLong decided = new AtomicLong(), denied = new AtomicLong(), failures = new AtomicLong(),
-            foreign = new AtomicLong(), cached = new AtomicLong();
+            foreign = new AtomicLong(), cached = new AtomicLong(), recalled = new AtomicLong();
 
     /**
      * A container's fanotify group.
      *
-     * @param cgroupId    the container's cgroup: a task in it is the container's
-     * @param rootMountId the mount id of the container's root: only files on it are cached
+     * @param cgroupId        the container's cgroup: a task in it is the container's
+     * @param soleViewMounts  sorted ids of the marked mounts whose filesystem the container sees through no other
+     *                        mount: only files on them are cached
      */
-    private record Group(int fd, long cgroupId, List<String> marks, long rootMountId, AtomicLong generation,
-                         int[] ignoreMarks) {}
+    private record Group(int fd, long cgroupId, List<String> marks, long[] soleViewMounts, AtomicLong generation,
+                         int[] ignoreMarks, KnownExecs execs) {
+        /** Whether a file statx describes has one name in the container: one link, on a mount no other shares. */
+        boolean oneName(MemorySegment statx) {
+            return Libc.statxIsRegular(statx) && Libc.statxNlink(statx) == 1
+                    && java.util.Arrays.binarySearch(soleViewMounts, Libc.statxMountId(statx)) >= 0;
+        }
+    }
 
     /**
      * @param process        what the process rules look at beyond the path (the rest is read only for an alert)
@@ -196,11 +208,14 @@ public final class FanotifyEnforcer implements Enforcer {
         this(events, failClosed, true);
     }
 
-    /** @param cacheAllowedOpens put ignore marks on files whose opens are allowed for anyone (see above) */
-    public FanotifyEnforcer(Consumer<EnforcementEvent> events, boolean failClosed, boolean cacheAllowedOpens) {
+    /**
+     * @param remember put ignore marks on files whose opens are allowed for anyone, and decide a repeated exec by its
+     *                 file's identity (see above); without, every event is decided from its path (for measuring that)
+     */
+    public FanotifyEnforcer(Consumer<EnforcementEvent> events, boolean failClosed, boolean remember) {
         this.events = events;
         this.failClosed = failClosed;
-        this.cacheAllowedOpens = cacheAllowedOpens;
+        this.remember = remember;
         this.epollFd = Libc.epollCreate();
         this.wakeFd = Libc.eventfd(Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
         Libc.epollAdd(epollFd, wakeFd, scratchEvent, "fanotify wake-up eventfd");
@@ -281,9 +296,9 @@ public final class FanotifyEnforcer implements Enforcer {
             throw new EnforcementException("container " + c.containerId() + " shares the agent's mount namespace: "
                     + "marking its mounts would mark the host's; refusing");
         }
-        List<String> paths;
+        List<ProcFacts.Mount> mounts;
         try {
-            paths = ProcFacts.markableMounts(c.initPid());
+            mounts = ProcFacts.markableMounts(c.initPid());
         } catch (IOException e) {
             throw new EnforcementException("container " + c.containerId() + ": cannot read its mounts (init pid "
                     + pid + " gone?): " + e.getMessage(), e);
@@ -296,7 +311,8 @@ public final class FanotifyEnforcer implements Enforcer {
                     + e.getMessage() + "; see " + MAX_GROUPS + ")", e);
         }
         List<String> marked = new ArrayList<>();
-        for (String p : paths) {
+        for (ProcFacts.Mount m : mounts) {
+            String p = m.path();
             try {
                 Libc.fanotifyMark(fd, FAN_MARK_ADD | FAN_MARK_MOUNT, MASK, p);
                 marked.add(p);
@@ -305,8 +321,8 @@ public final class FanotifyEnforcer implements Enforcer {
                 throw new EnforcementException("container " + c.containerId() + ": cannot mark " + p + ": " + e.getMessage(), e);
             }
         }
-        Group g = new Group(fd, c.cgroupId(), List.copyOf(marked),
-                Libc.mountId("/proc/" + pid + "/root"), new AtomicLong(), new int[1]);
+        long[] soleView = mounts.stream().filter(ProcFacts.Mount::soleView).mapToLong(ProcFacts.Mount::id).sorted().toArray();
+        Group g = new Group(fd, c.cgroupId(), List.copyOf(marked), soleView, new AtomicLong(), new int[1], new KnownExecs());
         LOG.debug("container {}: fanotify group {} marks {}", c.containerId(), fd, marked);
         return g;
     }
@@ -457,9 +473,28 @@ public final class FanotifyEnforcer implements Enforcer {
         // exec's own decision: bprm checks run with the task's credentials and terminal from before it.
         Needs needs = exec ? p.process() : p.file();
         if (needs.task() && !containerTask(g, pid)) return FAN_ALLOW;
-        String path = eventPath(eventFd);
         String pending = exec ? pendingExec.remove(pid) : null;
-        if (pending != null && pending != ElfInterpreter.SCRIPT && isInterpreterOf(pending, path)) {
+        // An exec is first looked up by the identity of its file (a statx): a program allowed before, or the loader
+        // the program just allowed names, is let through without reading its path or its header again.
+        boolean known = exec && remember && Libc.statxFd(eventFd, emptyPath, statx) == 0;
+        boolean loaderExpected = pending != null && pending != ElfInterpreter.SCRIPT;
+        if (known && loaderExpected && g.execs().loader(statx, pending, generation)) {
+            recalled.incrementAndGet();
+            return FAN_ALLOW;
+        }
+        boolean rememberable = known && !needs.task() && g.oneName(statx);
+        if (rememberable && !loaderExpected) {
+            int entry = g.execs().program(statx, generation);
+            if (entry >= 0) {
+                expectNext(pid, g.execs().comesNext(entry));
+                recalled.incrementAndGet();
+                decided.incrementAndGet();
+                return FAN_ALLOW;
+            }
+        }
+        String path = eventPath(eventFd);
+        if (loaderExpected && isInterpreterOf(pending, path)) {
+            if (known) g.execs().rememberLoader(statx, pending, generation);
             return FAN_ALLOW; // ld.so of the exec just allowed
         }
         // Only what the rules look at is read for the decision (each read is a system call the opening task waits
@@ -478,6 +513,7 @@ public final class FanotifyEnforcer implements Enforcer {
             // Nothing was seen of this exec before: if its binary was opened before the marks, this is its loader.
             String program = programOfUnseenExec(eventFd, pid);
             if (program != null) {
+                rememberable = false; // the event's file is the loader, the verdict is the program's
                 path = program;
                 v = p.rules().matcher().process(path, emptyToNull(source), tty, uid, owner, null);
             }
@@ -487,13 +523,12 @@ public final class FanotifyEnforcer implements Enforcer {
         decided.incrementAndGet();
         if (exec && !deny) {
             String next = ElfInterpreter.of(eventFd, elfScratch);
-            if (next != null) {
-                if (pendingExec.size() > 65536) pendingExec.clear(); // left by execs that failed after their binary
-                pendingExec.put(pid, next);
-            }
+            expectNext(pid, next);
+            // the statx of the event's file is still the one read above: nothing since statted another file
+            if (rememberable && !v.alert()) g.execs().rememberProgram(statx, next, generation);
         }
         if (deny) denied.incrementAndGet();
-        if (!exec && !deny && !v.alert() && cacheAllowedOpens && !needs.task()
+        if (!exec && !deny && !v.alert() && remember && !needs.task()
                 && Libc.statxFd(eventFd, emptyPath, statx) == 0) {
             cache(g, eventFd, generation);
         }
@@ -517,14 +552,13 @@ public final class FanotifyEnforcer implements Enforcer {
     }
 
     /**
-     * Puts an ignore mark for open permission events on the event's file when it is on the container's root mount
-     * and has one name (another name, or the same file mounted elsewhere, could be a path the rules deny). If the
-     * rules changed while this event was decided, the flush that came with the change may have run before the mark:
-     * flush again.
+     * Puts an ignore mark for open permission events on the event's file when it has one name in the container: one
+     * link, on a mount whose filesystem no other mount of the container shows (another name, or the same file seen
+     * through a second mount, could be a path the rules deny). If the rules changed while this event was decided, the
+     * flush that came with the change may have run before the mark: flush again.
      */
     private void cache(Group g, int eventFd, long generation) {
-        if (!Libc.statxIsRegular(statx) || Libc.statxNlink(statx) != 1 || g.rootMountId() < 0
-                || Libc.statxMountId(statx) != g.rootMountId()) return;
+        if (!g.oneName(statx)) return;
         int[] count = g.ignoreMarks();
         if (count[0] >= MAX_IGNORE_MARKS) {
             flushIgnoreMarks(g);
@@ -537,6 +571,13 @@ public final class FanotifyEnforcer implements Enforcer {
             flushIgnoreMarks(g);
             count[0] = 0;
         }
+    }
+
+    /** What the task's next exec-open is, after an allowed exec of a program whose header said so (null: nothing). */
+    private void expectNext(int pid, String next) {
+        if (next == null) return;
+        if (pendingExec.size() > 65536) pendingExec.clear(); // left by execs that failed after their binary
+        pendingExec.put(pid, next);
     }
 
     /**
@@ -658,6 +699,9 @@ public final class FanotifyEnforcer implements Enforcer {
 
     /** Allowed opens whose file got an ignore mark (the kernel stops asking about it until the next flush). */
     public long cached() { return cached.get(); }
+
+    /** Exec events decided by the identity of their file, from what an earlier exec of it showed. */
+    public long recalled() { return recalled.get(); }
 
     /** Events from tasks outside every protected container (allowed without judging). */
     public long foreign() { return foreign.get(); }

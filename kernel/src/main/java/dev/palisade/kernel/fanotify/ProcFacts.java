@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What /proc says about a container when it is marked: its mount namespace and mounts (per-event reads are {@link ProcFiles}). */
 final class ProcFacts {
@@ -22,17 +24,39 @@ final class ProcFacts {
     private static final List<String> PSEUDO = List.of("proc", "sysfs", "cgroup", "cgroup2", "devpts", "mqueue",
             "securityfs", "debugfs", "tracefs", "bpf", "pstore", "hugetlbfs", "fusectl", "configfs", "binfmt_misc");
 
-    /** The container's mount points, as paths the host can mark: /proc/<pid>/root + mount point. */
-    static List<String> markableMounts(int pid) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/mountinfo"))) {
+    /**
+     * One of the container's mounts fanotify can mark.
+     *
+     * @param path     the mount point as a path the host can mark: /proc/<pid>/root + mount point
+     * @param id       the mount id (what statx reports as the mount of a file opened through it)
+     * @param soleView whether no other mount of the container shows the same filesystem: a file with one link found
+     *                 through this mount then has one path in the container and no other
+     */
+    record Mount(String path, long id, boolean soleView) {}
+
+    /** The container's markable mounts, read from its mountinfo. */
+    static List<Mount> markableMounts(int pid) throws IOException {
+        return markableMounts(Files.readAllLines(Path.of("/proc/" + pid + "/mountinfo")), pid);
+    }
+
+    /** Parses mountinfo lines (mount id, parent id, major:minor, root, mount point, ..., "-", fs type, ...). */
+    static List<Mount> markableMounts(List<String> mountinfo, int pid) {
+        record Line(long id, String device, String mountPoint, String fsType) {}
+        List<Line> lines = new ArrayList<>();
+        Map<String, Integer> views = new HashMap<>();
+        for (String line : mountinfo) {
             String[] f = line.split(" ");
             int dash = java.util.Arrays.asList(f).indexOf("-");
-            if (dash < 0 || dash + 1 >= f.length) continue;
-            String fsType = f[dash + 1];
-            if (PSEUDO.contains(fsType)) continue;
-            String mountPoint = f[4].replace("\\040", " ");
-            out.add("/proc/" + pid + "/root" + (mountPoint.equals("/") ? "" : mountPoint));
+            if (dash < 5 || dash + 1 >= f.length) continue;
+            Line l = new Line(Long.parseLong(f[0]), f[2], f[4].replace("\\040", " "), f[dash + 1]);
+            lines.add(l);
+            views.merge(l.device(), 1, Integer::sum);
+        }
+        List<Mount> out = new ArrayList<>();
+        for (Line l : lines) {
+            if (PSEUDO.contains(l.fsType())) continue;
+            out.add(new Mount("/proc/" + pid + "/root" + (l.mountPoint().equals("/") ? "" : l.mountPoint()), l.id(),
+                    views.get(l.device()) == 1));
         }
         return out;
     }

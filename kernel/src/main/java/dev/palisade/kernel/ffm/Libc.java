@@ -147,26 +147,27 @@ public final class Libc {
         }
     }
 
-    /** The mount id of a path (statx, following symlinks), -1 when it cannot be read or the kernel has none. */
-    public static long mountId(String path) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(STATX_SIZE, 8);
-            int rc = (int) STATX.invokeExact(CallState.segment(), -100, arena.allocateFrom(path), 0,
-                    STATX_BASIC_STATS | STATX_MNT_ID, buf);
-            return rc == 0 ? statxMountId(buf) : -1;
-        } catch (Throwable t) {
-            throw new IllegalStateException("statx", t);
-        }
-    }
-
-    // struct statx: mask u32 @0, nlink u32 @16, uid u32 @20, mode u16 @28, ino u64 @32, dev major/minor u32 @136/@140,
-    // mnt_id u64 @144 (the same on every arch)
+    // struct statx: mask u32 @0, nlink u32 @16, uid u32 @20, mode u16 @28, ino u64 @32, ctime {s64 sec @96, u32 nsec
+    // @104}, dev major/minor u32 @136/@140, mnt_id u64 @144 (the same on every arch)
     public static int statxUid(MemorySegment stx) { return stx.get(JAVA_INT, 20); }
 
     /** The file's identity: device (major, minor) and inode, comparable between two statx results. */
     public static boolean statxSameFile(MemorySegment a, MemorySegment b) {
         return a.get(JAVA_LONG, 32) == b.get(JAVA_LONG, 32) && a.get(JAVA_INT, 136) == b.get(JAVA_INT, 136)
                 && a.get(JAVA_INT, 140) == b.get(JAVA_INT, 140);
+    }
+
+    /** The inode number. */
+    public static long statxInode(MemorySegment stx) { return stx.get(JAVA_LONG, 32); }
+
+    /** The device the file is on, major and minor in one value. */
+    public static long statxDevice(MemorySegment stx) {
+        return ((long) stx.get(JAVA_INT, 136) << 32) | Integer.toUnsignedLong(stx.get(JAVA_INT, 140));
+    }
+
+    /** The inode's change time (ctime) in nanoseconds since the epoch: new when it is written, renamed or re-linked. */
+    public static long statxChangeNanos(MemorySegment stx) {
+        return stx.get(JAVA_LONG, 96) * 1_000_000_000L + Integer.toUnsignedLong(stx.get(JAVA_INT, 104));
     }
 
     public static long statxNlink(MemorySegment stx) { return Integer.toUnsignedLong(stx.get(JAVA_INT, 16)); }

@@ -176,6 +176,13 @@ class FanotifyEnforcerTest {
             assertTrue(repeat < 50, "200 opens of a cached file are not asked about, only bash's exec is: " + repeat);
             assertTrue(enforcer.cached() >= 1);
 
+            // the host's /usr, bound at /usr and nowhere else in the container: its files have one path there too
+            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/usr/lib/os-release")).ok());
+            before = enforcer.decided();
+            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/usr/lib/os-release")).ok());
+            repeat = enforcer.decided() - before;
+            assertTrue(repeat < 50, "a file on a bind mount the container sees once is cached: " + repeat);
+
             // a file with a second name is never cached: the other name could be one the rules deny
             Path root = Path.of("/proc/" + a.initPid() + "/root");
             java.nio.file.Files.createLink(root.resolve("etc/linked2"), root.resolve("etc/linked"));
@@ -192,6 +199,100 @@ class FanotifyEnforcerTest {
             assertEquals(7, denied.exitCode(), denied::toString);
             assertTrue(denied.stderr().contains("Operation not permitted"), denied::toString);
             assertEquals(0, enforcer.failures());
+        }
+    }
+
+    /**
+     * A repeated exec of an allowed program is decided from its file's identity, its ELF loader too; the loader run
+     * as the program is still an exec of its own; a program with a second name is always asked about by path; new
+     * rules forget everything.
+     */
+    @Test
+    void aRepeatedExecIsDecidedByItsFileUntilTheRulesChange() throws Exception {
+        String allow = """
+                apiVersion: security.kubearmor.com/v1
+                kind: KubeArmorPolicy
+                metadata: {name: allow-programs, namespace: default}
+                spec:
+                  selector: {matchLabels: {app: nginx}}
+                  process:
+                    matchPaths:
+                    - path: /usr/bin/bash
+                    - path: /usr/bin/true
+                    - path: /opt/busybox
+                  action: Allow
+                """;
+        byte[] busybox = java.nio.file.Files.readAllBytes(dev.palisade.testing.BusyboxStatic.locate());
+        try (RuncContainer a = RuncContainer.builder().rootfsFile("/opt/busybox", busybox, 0755).start();
+             FanotifyEnforcer enforcer = new FanotifyEnforcer(e -> { }, false)) {
+            ContainerInfo ca = info(a);
+            enforcer.apply(new ProtectedWorkload(ca, compile(ca, PolicyLoader.loadText("allow.yaml", allow).policies(), Posture.BLOCK)));
+            String loop = "for ((i = 0; i < 20; i++)); do %s || exit 7; done";
+            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/opt/busybox true")).ok()); // bash and busybox seen once
+            long before = enforcer.recalled();
+            ExecResult statics = a.exec("/bin/bash", "-c", loop.formatted("/opt/busybox true"));
+            assertTrue(statics.ok(), statics::toString);
+            long recalled = enforcer.recalled() - before;
+            // 20 execs of busybox (static: one event each), bash's own exec and its loader
+            assertTrue(recalled >= 20 && recalled <= 22, "recalled " + recalled);
+
+            before = enforcer.recalled();
+            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/usr/bin/true")).ok());
+            recalled = enforcer.recalled() - before;
+            assertTrue(recalled >= 40 && recalled <= 42, "true and its loader, 20 times: " + recalled);
+
+            ExecResult loader = a.exec("/bin/bash", "-c", "/lib64/ld-linux-x86-64.so.2 /usr/bin/true; exit $?");
+            assertEquals(126, loader.exitCode(), () -> "the loader run as the program is not allowed: " + loader);
+
+            Path root = Path.of("/proc/" + a.initPid() + "/root");
+            java.nio.file.Files.createLink(root.resolve("opt/busybox2"), root.resolve("opt/busybox"));
+            before = enforcer.recalled();
+            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/opt/busybox true")).ok());
+            assertTrue(enforcer.recalled() - before <= 2, "a program with two names is asked about by path every time");
+            ExecResult second = a.exec("/bin/bash", "-c", "/opt/busybox2 true; exit $?");
+            assertEquals(126, second.exitCode(), () -> "its other name is not allowed: " + second);
+
+            enforcer.apply(new ProtectedWorkload(ca, compile(ca, PolicyLoader.loadText("allow.yaml",
+                    allow.replace("    - path: /usr/bin/true\n", "")).policies(), Posture.BLOCK)));
+            ExecResult denied = a.exec("/bin/bash", "-c", "/usr/bin/true; exit $?");
+            assertEquals(126, denied.exitCode(), () -> "new rules: true is no longer allowed: " + denied);
+            assertTrue(denied.stderr().contains("Operation not permitted"), denied::toString);
+            assertEquals(0, enforcer.failures());
+        }
+    }
+
+    /**
+     * A filesystem the container sees through two mounts gives a file two paths, one of which the rules may deny:
+     * nothing on either mount is cached.
+     */
+    @Test
+    void aFileWithAPathThroughASecondMountIsNeverCached() throws Exception {
+        Path shared = java.nio.file.Files.createTempDirectory(Path.of("/var/tmp"), "palisade-two-mounts");
+        java.nio.file.Files.writeString(shared.resolve("data"), "d\n");
+        java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> twoBinds = config -> {
+            for (String at : List.of("/opt/a", "/opt/b")) {
+                com.fasterxml.jackson.databind.node.ObjectNode m = config.withArrayProperty("mounts").addObject();
+                m.put("destination", at).put("type", "bind").put("source", shared.toString());
+                m.putArray("options").add("bind").add("ro");
+            }
+        };
+        List<Policy> secret = PolicyLoader.loadText("block.yaml", BLOCK_SECRET).policies();
+        try (RuncContainer a = RuncContainer.builder().configure(twoBinds).start();
+             FanotifyEnforcer enforcer = new FanotifyEnforcer(e -> { }, false)) {
+            ContainerInfo ca = info(a);
+            enforcer.apply(new ProtectedWorkload(ca, compile(ca, secret, Posture.BLOCK)));
+            for (String file : List.of("/opt/a/data", "/usr/lib/os-release")) {
+                String loop = "for ((i = 0; i < 200; i++)); do read x < %s || exit 7; done".formatted(file);
+                assertTrue(a.exec("/bin/bash", "-c", loop).ok());
+                long before = enforcer.decided();
+                assertTrue(a.exec("/bin/bash", "-c", loop).ok());
+                assertTrue(enforcer.decided() - before >= 200, "every open of " + file + " is decided: its disk is seen "
+                        + "through /usr, /opt/a and /opt/b");
+            }
+            assertEquals(0, enforcer.failures());
+        } finally {
+            java.nio.file.Files.deleteIfExists(shared.resolve("data"));
+            java.nio.file.Files.deleteIfExists(shared);
         }
     }
 

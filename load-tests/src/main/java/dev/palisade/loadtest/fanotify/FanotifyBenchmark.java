@@ -26,10 +26,11 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What fanotify enforcement adds to an open and to an exec inside a real runc container: the same static workload
- * (open_loop, exec_loop, built here with gcc) run with no enforcer, under Palisade's Java {@link FanotifyEnforcer}
- * (rules that allow everything the workload does, so every event is decided and allowed) twice — as the agent runs
- * it, with allowed opens cached by ignore marks, and with that cache off, so every open is an event decided in Java —
+ * What fanotify enforcement adds to an open and to an exec inside a real runc container: the same static workloads
+ * (open_loop; exec_loop running the dynamic /usr/bin/true, five events an exec, and a static program, two; built
+ * here with gcc) run with no enforcer, under Palisade's Java {@link FanotifyEnforcer} (rules that allow everything the
+ * workload does, so every event is decided and allowed) twice — as the agent runs it (allowed opens cached by ignore
+ * marks, repeated execs decided by their file's identity) and with both off, so every event is decided from its path —
  * and under a minimal C responder marking the same mounts with the same mask and allowing everything: interleaved
  * rounds, medians. The uncached figure against C is the cost of a decision; the cached one is the steady state.
  *
@@ -58,13 +59,13 @@ public final class FanotifyBenchmark {
                 : List.of(Placement.values());
         Path repo = Path.of(System.getProperty("palisade.repo", ".")).toAbsolutePath();
         Path build = Files.createDirectories(repo.resolve("load-tests/target/fanotify-bench"));
-        for (String p : List.of("fan_responder", "open_loop", "exec_loop")) gcc(repo.resolve("load-tests/src/main/c/" + p + ".c"), build.resolve(p));
+        for (String p : List.of("fan_responder", "open_loop", "exec_loop", "exit_zero")) gcc(repo.resolve("load-tests/src/main/c/" + p + ".c"), build.resolve(p));
 
         List<Policy> policies = PolicyLoader.loadText("allow-everything.yaml", ALLOW_ALL).policies();
         try (RuncContainer c = RuncContainer.builder().start();
              FanotifyEnforcer enforcer = new FanotifyEnforcer(e -> { }, false, true);
              FanotifyEnforcer uncached = new FanotifyEnforcer(e -> { }, false, false)) {
-            for (String p : List.of("open_loop", "exec_loop")) {
+            for (String p : List.of("open_loop", "exec_loop", "exit_zero")) {
                 Path target = c.rootfs().resolve(p);
                 Files.copy(build.resolve(p), target);
                 Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -81,6 +82,7 @@ public final class FanotifyBenchmark {
                     run(c, Placement.FREE, "/open_loop", "/etc/hostname", opens);
                     // enough execs for the JIT to compile the exec path too (about five events each), not only the open path
                     run(c, Placement.FREE, "/exec_loop", "/usr/bin/true", Math.max(execs, 3000));
+                    run(c, Placement.FREE, "/exec_loop", "/exit_zero", Math.max(execs, 3000));
                     e.remove(info);
                 }
             }
@@ -138,12 +140,13 @@ public final class FanotifyBenchmark {
 
         void measure(Placement placement, int rounds) throws Exception {
             pinReaders(placement.responderCpu);
-            Map<Setup, List<Timing>> open = new EnumMap<>(Setup.class), exec = new EnumMap<>(Setup.class);
-            for (Setup setup : Setup.values()) {
-                open.put(setup, new ArrayList<>());
-                exec.put(setup, new ArrayList<>());
+            Map<Workload, Map<Setup, List<Timing>>> runs = new EnumMap<>(Workload.class);
+            for (Workload w : Workload.values()) {
+                Map<Setup, List<Timing>> bySetup = new EnumMap<>(Setup.class);
+                for (Setup setup : Setup.values()) bySetup.put(setup, new ArrayList<>());
+                runs.put(w, bySetup);
             }
-            double decisionsPerExec = 0;
+            Map<Setup, Map<Workload, String>> decisions = new EnumMap<>(Setup.class);
             Random order = new Random(42);
             System.out.println(placement.label + ":");
             for (int r = 0; r < rounds; r++) {
@@ -152,20 +155,12 @@ public final class FanotifyBenchmark {
                 Collections.shuffle(setups, order);
                 for (Setup setup : setups) {
                     switch (setup) {
-                        case NONE -> {
-                            open.get(setup).add(runOpens(placement));
-                            exec.get(setup).add(runExecs(placement));
-                        }
+                        case NONE -> runAll(placement, setup, runs, null, decisions);
                         case JAVA, JAVA_UNCACHED -> {
                             FanotifyEnforcer e = setup == Setup.JAVA ? enforcer : uncached;
                             e.apply(workload);
                             try {
-                                open.get(setup).add(runOpens(placement));
-                                long decidedBefore = e.decided(), foreignBefore = e.foreign();
-                                exec.get(setup).add(runExecs(placement));
-                                if (setup == Setup.JAVA_UNCACHED) {
-                                    decisionsPerExec = (e.decided() - decidedBefore + e.foreign() - foreignBefore) / (double) execs;
-                                }
+                                runAll(placement, setup, runs, e, decisions);
                             } finally {
                                 e.remove(info);
                             }
@@ -180,8 +175,7 @@ public final class FanotifyBenchmark {
                             try {
                                 String ready = new BufferedReader(new InputStreamReader(responder.getInputStream())).readLine();
                                 if (!"ready".equals(ready)) throw new IllegalStateException("the C responder did not start");
-                                open.get(setup).add(runOpens(placement));
-                                exec.get(setup).add(runExecs(placement));
+                                runAll(placement, setup, runs, null, decisions);
                             } finally {
                                 responder.getOutputStream().close(); // its stdin closes: it stops (its marks go with its fd)
                                 if (!responder.waitFor(10, TimeUnit.SECONDS)) responder.destroyForcibly().waitFor();
@@ -191,30 +185,58 @@ public final class FanotifyBenchmark {
                 }
                 StringBuilder line = new StringBuilder("  round " + (r + 1) + " ns per op (mean/median):");
                 for (Setup setup : Setup.values()) {
-                    line.append(' ').append(setup.label).append(" open ").append(open.get(setup).getLast())
-                            .append(" exec ").append(exec.get(setup).getLast()).append(';');
+                    line.append(' ').append(setup.label);
+                    for (Workload w : Workload.values()) line.append(' ').append(w.label).append(' ').append(runs.get(w).get(setup).getLast());
+                    line.append(';');
                 }
                 System.out.println(line);
             }
             for (boolean medians : new boolean[] {false, true}) {
                 System.out.println(medians ? "  median op of each run (what the machine's other tenants move least):"
                         : "  mean op of each run (every op counted):");
-                report("open (repeated, allowed)", open, Setup.JAVA, Setup.C, opens, medians);
-                report("open, cache off", open, Setup.JAVA_UNCACHED, Setup.C, opens, medians);
-                report("exec (/usr/bin/true, allowed)", exec, Setup.JAVA, Setup.C, execs, medians);
-                report("exec, cache off", exec, Setup.JAVA_UNCACHED, Setup.C, execs, medians);
-                report("open, cache off vs c-path", open, Setup.JAVA_UNCACHED, Setup.C_PATH, opens, medians);
-                report("exec, cache off vs c-path", exec, Setup.JAVA_UNCACHED, Setup.C_PATH, execs, medians);
+                for (Workload w : Workload.values()) {
+                    int n = w == Workload.OPEN ? opens : execs;
+                    report(w.title, runs.get(w), Setup.JAVA, Setup.C, n, medians);
+                    report(w.title + ", cache off", runs.get(w), Setup.JAVA_UNCACHED, Setup.C, n, medians);
+                    report(w.title + ", cache off vs c-path", runs.get(w), Setup.JAVA_UNCACHED, Setup.C_PATH, n, medians);
+                }
             }
-            System.out.printf("  Java decisions per exec with the cache off (last round): %.1f%n", decisionsPerExec);
+            decisions.forEach((setup, perWorkload) -> System.out.printf("  events %s decided per operation (last round): %s%n",
+                    setup.label, perWorkload));
         }
 
-        Timing runOpens(Placement placement) {
-            return run(c, placement, "/open_loop", "/etc/hostname", opens);
+        /**
+         * Each workload once, under whatever answers the container's events now; with a Java enforcer, how many events
+         * it decided per operation (the exec workload's fork and wait raise none).
+         */
+        void runAll(Placement placement, Setup setup, Map<Workload, Map<Setup, List<Timing>>> runs, FanotifyEnforcer e,
+                    Map<Setup, Map<Workload, String>> decisions) {
+            for (Workload w : Workload.values()) {
+                long before = e == null ? 0 : e.decided() + e.foreign(), recalledBefore = e == null ? 0 : e.recalled();
+                int n = w == Workload.OPEN ? opens : execs;
+                runs.get(w).get(setup).add(w == Workload.OPEN ? run(c, placement, "/open_loop", "/etc/hostname", n)
+                        : run(c, placement, "/exec_loop", w.target, n));
+                if (e != null) {
+                    decisions.computeIfAbsent(setup, s -> new EnumMap<>(Workload.class))
+                            .put(w, String.format("%.1f (%.1f by file identity)", (e.decided() + e.foreign() - before) / (double) n,
+                                    (e.recalled() - recalledBefore) / (double) n));
+                }
+            }
         }
+    }
 
-        Timing runExecs(Placement placement) {
-            return run(c, placement, "/exec_loop", "/usr/bin/true", execs);
+    /** What the container does while it is measured. */
+    enum Workload {
+        OPEN("open", "open (repeated, allowed)", null),
+        EXEC("exec", "exec (/usr/bin/true, dynamic)", "/usr/bin/true"),
+        EXEC_STATIC("exec-static", "exec (static program)", "/exit_zero");
+
+        final String label, title, target;
+
+        Workload(String label, String title, String target) {
+            this.label = label;
+            this.title = title;
+            this.target = target;
         }
     }
 
