@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What fanotify enforcement adds to an open and to an exec inside a real runc container: the same static workloads
- * (open_loop; exec_loop running the dynamic /usr/bin/true, five events an exec, and a static program, two; built
+ * (open_loop; exec_loop running the dynamic /usr/bin/true, five events an exec, and a static program without libc, two; built
  * here with gcc) run with no enforcer, under Palisade's Java {@link FanotifyEnforcer} (rules that allow everything the
  * workload does, so every event is decided and allowed) twice — as the agent runs it (allowed opens cached by ignore
  * marks, repeated execs decided by their file's identity) and with both off, so every event is decided from its path —
@@ -59,7 +59,8 @@ public final class FanotifyBenchmark {
                 : List.of(Placement.values());
         Path repo = Path.of(System.getProperty("palisade.repo", ".")).toAbsolutePath();
         Path build = Files.createDirectories(repo.resolve("load-tests/target/fanotify-bench"));
-        for (String p : List.of("fan_responder", "open_loop", "exec_loop", "exit_zero")) gcc(repo.resolve("load-tests/src/main/c/" + p + ".c"), build.resolve(p));
+        for (String p : List.of("fan_responder", "open_loop", "exec_loop")) gcc(repo.resolve("load-tests/src/main/c/" + p + ".c"), build.resolve(p));
+        gcc(repo.resolve("load-tests/src/main/c/exit_zero.c"), build.resolve("exit_zero"), "-nostdlib", "-fno-pie", "-no-pie");
 
         List<Policy> policies = PolicyLoader.loadText("allow-everything.yaml", ALLOW_ALL).policies();
         try (RuncContainer c = RuncContainer.builder().start();
@@ -207,7 +208,7 @@ public final class FanotifyBenchmark {
 
         /**
          * Each workload once, under whatever answers the container's events now; with a Java enforcer, how many events
-         * it decided per operation (the exec workload's fork and wait raise none).
+         * it decided per operation (the exec workload's vfork and wait raise none).
          */
         void runAll(Placement placement, Setup setup, Map<Workload, Map<Setup, List<Timing>>> runs, FanotifyEnforcer e,
                     Map<Setup, Map<Workload, String>> decisions) {
@@ -316,9 +317,11 @@ public final class FanotifyBenchmark {
         return s.get(s.size() / 2);
     }
 
-    static void gcc(Path source, Path binary) throws Exception {
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-static", "-o", binary.toString(), source.toString())
-                .redirectErrorStream(true).start();
+    static void gcc(Path source, Path binary, String... flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of("gcc", "-O2", "-Wall", "-static"));
+        command.addAll(List.of(flags));
+        command.addAll(List.of("-o", binary.toString(), source.toString()));
+        Process gcc = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(gcc.getInputStream().readAllBytes());
         if (gcc.waitFor() != 0) throw new IllegalStateException("gcc failed (Debian package gcc, libc6-dev):\n" + out);
     }
