@@ -90,6 +90,9 @@ public final class FanotifyEnforcer implements Enforcer {
     private final Map<Long, Protected> byCgroup = new ConcurrentHashMap<>();
     private final Map<Integer, Group> groupsByFd = new ConcurrentHashMap<>();
     private final java.util.Queue<Group> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Where group fds are closed: never on the reader thread (see {@link #closeGroup}). */
+    private final java.util.concurrent.ExecutorService closers = java.util.concurrent.Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("fanotify-close-", 0).daemon(true).factory());
     private final int epollFd;
     private final int wakeFd;
     private final Thread reader;
@@ -343,8 +346,9 @@ public final class FanotifyEnforcer implements Enforcer {
     }
 
     /**
-     * Unmarks a group's mounts at once (no new events), then leaves closing it to the reader thread, which answers
-     * what it already read first; the kernel allows whatever else is pending when the group closes.
+     * Unmarks a group's mounts at once (no new events), then leaves it to the reader thread, which answers what it
+     * already read first and stops reading it before it is closed; the kernel allows whatever else is pending when the
+     * group closes.
      */
     private void retire(Group g) {
         for (String m : g.marks()) Libc.fanotifyMarkQuietly(g.fd(), FAN_MARK_REMOVE | FAN_MARK_MOUNT, MASK, m);
@@ -416,7 +420,7 @@ public final class FanotifyEnforcer implements Enforcer {
         for (Group g; (g = retired.poll()) != null; ) {
             groupsByFd.remove(g.fd());
             Libc.epollDel(epollFd, g.fd());
-            Libc.close(g.fd());
+            closeGroup(g.fd());
         }
     }
 
@@ -710,8 +714,20 @@ public final class FanotifyEnforcer implements Enforcer {
     private synchronized void closeAllGroups() {
         byCgroup.clear();
         retired.clear(); // every group not yet closed is still in groupsByFd
-        for (Group g : groupsByFd.values()) Libc.close(g.fd());
+        for (Group g : groupsByFd.values()) closeGroup(g.fd());
         groupsByFd.clear();
+    }
+
+    /**
+     * Closes a group's fd on a thread of its own. Closing answers (allows) what is pending in the group, then waits
+     * until no task is still inside an event that touched the group; a task whose open also matched another group's
+     * marks (the container's old and new groups, briefly both marking its mounts) waits there for the other group's
+     * answer while still counted in this one. Closed on the reader thread, that answer would never come: the task and
+     * the reader waited on each other forever. Closed aside, the reader goes on answering, and groups closing together
+     * answer each other's tasks.
+     */
+    private void closeGroup(int fd) {
+        closers.execute(() -> Libc.close(fd));
     }
 
     @Override
@@ -724,6 +740,14 @@ public final class FanotifyEnforcer implements Enforcer {
             Thread.currentThread().interrupt();
         }
         closeAllGroups(); // the reader has stopped: close what it did not
+        closers.shutdown();
+        try {
+            if (!closers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("fanotify: a group still closing after 5 s (a task inside one of its events)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Libc.close(wakeFd);
         Libc.close(epollFd);
     }

@@ -76,7 +76,28 @@ class FanotifyEnforcerTest {
                 b.append("\n ").append(pid).append(' ')
                         .append(java.nio.file.Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' '))
                         .append(" wchan=").append(java.nio.file.Files.readString(Path.of("/proc/" + pid + "/wchan")))
-                        .append(" syscall=").append(java.nio.file.Files.readString(Path.of("/proc/" + pid + "/syscall")).strip());
+                        .append(" syscall=").append(java.nio.file.Files.readString(Path.of("/proc/" + pid + "/syscall")).strip())
+                        .append("\n   kernel stack: ").append(java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stack")).replace("\n", "\n   "));
+            }
+        } catch (Exception e) {
+            b.append(e);
+        }
+        return b.toString();
+    }
+
+    /** Where the enforcers' reader threads are, for failure messages. */
+    static String readerStacks() {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (!t.getName().startsWith("fanotify")) return;
+            b.append("\nthread ").append(t.getName()).append(' ').append(t.getState());
+            for (StackTraceElement e : stack) b.append("\n    at ").append(e);
+        });
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                if (!java.nio.file.Files.readString(task.resolve("comm")).startsWith("fanotify")) continue;
+                b.append("\nkernel stack of ").append(task.getFileName()).append(":\n   ")
+                        .append(java.nio.file.Files.readString(task.resolve("stack")).replace("\n", "\n   "));
             }
         } catch (Exception e) {
             b.append(e);
@@ -375,7 +396,8 @@ class FanotifyEnforcerTest {
                 Thread.sleep(random.nextInt(3));
             }
             java.nio.file.Files.writeString(Path.of("/proc/" + a.initPid() + "/root/tmp/stop"), "");
-            assertTrue(loop.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(loop.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), () -> "the loop did not stop" + heldTasks(a)
+                    + readerStacks() + describe(events));
             String[] counts = new String(loop.getInputStream().readAllBytes()).strip().split(" ");
             assertTrue(Integer.parseInt(counts[0]) > 50, "the loop ran: " + String.join(" ", counts));
             assertEquals("0", counts[1], () -> "allowed execs failed: " + String.join(" ", counts) + describe(events));
