@@ -334,6 +334,10 @@ public final class Agent implements AutoCloseable {
             FunctionCounter.builder("palisade_enforcer_denials", f, FanotifyEnforcer::denied).tag("enforcer", "fanotify").register(r);
             FunctionCounter.builder("palisade_enforcer_failures", f, FanotifyEnforcer::failures).tag("enforcer", "fanotify")
                     .description("decisions that failed and were answered by the fail-open/closed setting").register(r);
+            FunctionCounter.builder("palisade_enforcer_opens_cached", f, FanotifyEnforcer::cached).tag("enforcer", "fanotify")
+                    .description("files whose allowed opens the kernel stopped asking about (ignore marks)").register(r);
+            FunctionCounter.builder("palisade_enforcer_execs_recalled", f, FanotifyEnforcer::recalled).tag("enforcer", "fanotify")
+                    .description("exec events decided by the identity of their file, without reading its path").register(r);
         }
     }
 

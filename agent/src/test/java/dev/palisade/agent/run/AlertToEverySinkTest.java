@@ -212,7 +212,15 @@ class AlertToEverySinkTest {
                         return false;
                     }
                 });
-                assertTrue(http(metricsPort, "/metrics").body().contains("palisade_ring_capacity_bytes"));
+                String metrics = http(metricsPort, "/metrics").body();
+                assertTrue(metrics.contains("palisade_ring_capacity_bytes"));
+                // the fanotify enforcer's own counters: the denial was one of its decisions; its caches are exposed
+                double decisions = metrics.lines().filter(l -> l.startsWith("palisade_enforcer_decisions_total{enforcer=\"fanotify\"}"))
+                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+                assertTrue(decisions >= 1, "fanotify decisions in the metrics: " + decisions);
+                for (String counter : List.of("palisade_enforcer_opens_cached_total", "palisade_enforcer_execs_recalled_total")) {
+                    assertTrue(metrics.contains(counter + "{enforcer=\"fanotify\"}"), counter);
+                }
 
                 // Kafka, keyed by container id
                 Properties p = new Properties();
