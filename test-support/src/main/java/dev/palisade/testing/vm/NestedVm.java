@@ -104,7 +104,9 @@ public final class NestedVm implements AutoCloseable {
                 "-accel", "tcg,thread=multi", "-cpu", "max", "-smp", Integer.toString(b.cpus), "-m", Integer.toString(b.memoryMb),
                 "-display", "none", "-monitor", "none", "-serial", "file:" + console, "-no-reboot",
                 "-kernel", b.kernel.vmlinux().toString(), "-initrd", initrd.toString(),
-                "-append", "console=ttyS0 lsm=" + b.lsm + " panic=-1 quiet",
+                // loglevel=5: warnings reach the console, so a stall the guest reports (soft lockup, RCU stall) comes
+                // with the stacks of every vCPU in the failure message; informational boot messages stay out
+                "-append", "console=ttyS0 lsm=" + b.lsm + " panic=-1 loglevel=5 softlockup_all_cpu_backtrace=1",
                 "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
                 "-virtfs", "local,path=" + shared + ",mount_tag=shared,security_model=none,multidevs=remap"));
         qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("qemu.out").toFile())
