@@ -506,7 +506,8 @@ public final class FanotifyEnforcer implements Enforcer {
         String source = needs.source() ? sourceOf(exec, pid) : null;
         int uid = -1, owner = -1;
         if (needs.owner()) {
-            owner = Libc.statxFd(eventFd, emptyPath, statx) == 0 ? Libc.statxUid(statx) : -1;
+            // known: the statx above is of this same file
+            owner = known || Libc.statxFd(eventFd, emptyPath, statx) == 0 ? Libc.statxUid(statx) : -1;
             uid = uidOf(pid);
         }
         boolean tty = needs.tty() && ttyOf(pid);

@@ -105,6 +105,18 @@ class FanotifyEnforcerTest {
         return b.toString();
     }
 
+    /**
+     * A bash loop in the container reads the file 200 times, twice (the first round asks, and caches what may be);
+     * how many events the enforcer decided during the second.
+     */
+    static long decidedWhenReadAgain(RuncContainer a, FanotifyEnforcer enforcer, String file) {
+        String loop = "for ((i = 0; i < 200; i++)); do read x < %s || exit 7; done".formatted(file);
+        assertTrue(a.exec("/bin/bash", "-c", loop).ok(), "first reads of " + file);
+        long before = enforcer.decided();
+        assertTrue(a.exec("/bin/bash", "-c", loop).ok(), "second reads of " + file);
+        return enforcer.decided() - before;
+    }
+
     static ContainerInfo info(RuncContainer c) {
         return new ContainerInfo(c.id(), "nginx", "", "default", "nginx-1", "", Map.of("app", "nginx"), null, c.cgroupId(),
                 c.cgroupV2Path().toString(), (int) c.initPid(), "/proc/" + c.initPid() + "/root");
@@ -189,28 +201,18 @@ class FanotifyEnforcerTest {
              FanotifyEnforcer enforcer = new FanotifyEnforcer(e -> { }, false)) {
             ContainerInfo ca = info(a);
             enforcer.apply(new ProtectedWorkload(ca, compile(ca, secret, Posture.BLOCK)));
-            String loop = "for ((i = 0; i < 200; i++)); do read x < %s || exit 7; done";
-            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/etc/hostname")).ok()); // the first round asks
-            long before = enforcer.decided();
-            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/etc/hostname")).ok());
-            long repeat = enforcer.decided() - before;
+            long repeat = decidedWhenReadAgain(a, enforcer, "/etc/hostname");
             assertTrue(repeat < 50, "200 opens of a cached file are not asked about, only bash's exec is: " + repeat);
             assertTrue(enforcer.cached() >= 1);
 
             // the host's /usr, bound at /usr and nowhere else in the container: its files have one path there too
-            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/usr/lib/os-release")).ok());
-            before = enforcer.decided();
-            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/usr/lib/os-release")).ok());
-            repeat = enforcer.decided() - before;
+            repeat = decidedWhenReadAgain(a, enforcer, "/usr/lib/os-release");
             assertTrue(repeat < 50, "a file on a bind mount the container sees once is cached: " + repeat);
 
             // a file with a second name is never cached: the other name could be one the rules deny
             Path root = Path.of("/proc/" + a.initPid() + "/root");
             java.nio.file.Files.createLink(root.resolve("etc/linked2"), root.resolve("etc/linked"));
-            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/etc/linked")).ok());
-            before = enforcer.decided();
-            assertTrue(a.exec("/bin/bash", "-c", loop.formatted("/etc/linked")).ok());
-            assertTrue(enforcer.decided() - before >= 200, "every open of a hard-linked file is decided");
+            assertTrue(decidedWhenReadAgain(a, enforcer, "/etc/linked") >= 200, "every open of a hard-linked file is decided");
 
             // new rules: what the old ones allowed is asked about again
             List<Policy> both = new java.util.ArrayList<>(secret);
@@ -303,12 +305,8 @@ class FanotifyEnforcerTest {
             ContainerInfo ca = info(a);
             enforcer.apply(new ProtectedWorkload(ca, compile(ca, secret, Posture.BLOCK)));
             for (String file : List.of("/opt/a/data", "/usr/lib/os-release")) {
-                String loop = "for ((i = 0; i < 200; i++)); do read x < %s || exit 7; done".formatted(file);
-                assertTrue(a.exec("/bin/bash", "-c", loop).ok());
-                long before = enforcer.decided();
-                assertTrue(a.exec("/bin/bash", "-c", loop).ok());
-                assertTrue(enforcer.decided() - before >= 200, "every open of " + file + " is decided: its disk is seen "
-                        + "through /usr, /opt/a and /opt/b");
+                assertTrue(decidedWhenReadAgain(a, enforcer, file) >= 200, "every open of " + file + " is decided: its "
+                        + "disk is seen through /usr, /opt/a and /opt/b");
             }
             assertEquals(0, enforcer.failures());
         } finally {

@@ -80,10 +80,8 @@ public final class FanotifyBenchmark {
             for (int i = 0; i < 2; i++) {
                 for (FanotifyEnforcer e : List.of(enforcer, uncached)) {
                     e.apply(workload);
-                    run(c, Placement.FREE, "/open_loop", "/etc/hostname", opens);
-                    // enough execs for the JIT to compile the exec path too (about five events each), not only the open path
-                    run(c, Placement.FREE, "/exec_loop", "/usr/bin/true", Math.max(execs, 3000));
-                    run(c, Placement.FREE, "/exec_loop", "/exit_zero", Math.max(execs, 3000));
+                    // enough execs for the JIT to compile the exec path too, not only the open path
+                    for (Workload w : Workload.values()) w.run(c, Placement.FREE, opens, Math.max(execs, 3000));
                     e.remove(info);
                 }
             }
@@ -196,7 +194,7 @@ public final class FanotifyBenchmark {
                 System.out.println(medians ? "  median op of each run (what the machine's other tenants move least):"
                         : "  mean op of each run (every op counted):");
                 for (Workload w : Workload.values()) {
-                    int n = w == Workload.OPEN ? opens : execs;
+                    int n = w.count(opens, execs);
                     report(w.title, runs.get(w), Setup.JAVA, Setup.C, n, medians);
                     report(w.title + ", cache off", runs.get(w), Setup.JAVA_UNCACHED, Setup.C, n, medians);
                     report(w.title + ", cache off vs c-path", runs.get(w), Setup.JAVA_UNCACHED, Setup.C_PATH, n, medians);
@@ -214,9 +212,8 @@ public final class FanotifyBenchmark {
                     Map<Setup, Map<Workload, String>> decisions) {
             for (Workload w : Workload.values()) {
                 long before = e == null ? 0 : e.decided() + e.foreign(), recalledBefore = e == null ? 0 : e.recalled();
-                int n = w == Workload.OPEN ? opens : execs;
-                runs.get(w).get(setup).add(w == Workload.OPEN ? run(c, placement, "/open_loop", "/etc/hostname", n)
-                        : run(c, placement, "/exec_loop", w.target, n));
+                int n = w.count(opens, execs);
+                runs.get(w).get(setup).add(w.run(c, placement, opens, execs));
                 if (e != null) {
                     decisions.computeIfAbsent(setup, s -> new EnumMap<>(Workload.class))
                             .put(w, String.format("%.1f (%.1f by file identity)", (e.decided() + e.foreign() - before) / (double) n,
@@ -226,18 +223,28 @@ public final class FanotifyBenchmark {
         }
     }
 
-    /** What the container does while it is measured. */
+    /** What the container does while it is measured: a loop program and what it opens or runs. */
     enum Workload {
-        OPEN("open", "open (repeated, allowed)", null),
-        EXEC("exec", "exec (/usr/bin/true, dynamic)", "/usr/bin/true"),
-        EXEC_STATIC("exec-static", "exec (static program)", "/exit_zero");
+        OPEN("open", "open (repeated, allowed)", "/open_loop", "/etc/hostname"),
+        EXEC("exec", "exec (/usr/bin/true, dynamic)", "/exec_loop", "/usr/bin/true"),
+        EXEC_STATIC("exec-static", "exec (static program)", "/exec_loop", "/exit_zero");
 
-        final String label, title, target;
+        final String label, title, program, target;
 
-        Workload(String label, String title, String target) {
+        Workload(String label, String title, String program, String target) {
             this.label = label;
             this.title = title;
+            this.program = program;
             this.target = target;
+        }
+
+        /** Operations per run: the opens of an open workload, the execs of an exec one. */
+        int count(int opens, int execs) {
+            return this == OPEN ? opens : execs;
+        }
+
+        Timing run(RuncContainer c, Placement placement, int opens, int execs) {
+            return FanotifyBenchmark.run(c, placement, program, target, count(opens, execs));
         }
     }
 
